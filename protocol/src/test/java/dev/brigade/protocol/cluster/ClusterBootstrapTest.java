@@ -1,0 +1,69 @@
+package dev.brigade.protocol.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.cluster.Member;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ClusterBootstrapTest {
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void twoNodesJoinWithAttributesAndTalkOnTheEventBus() throws Exception {
+    String cluster = "bootstrap-" + UUID.randomUUID();
+    ClusterOptions a = ClusterOptions.local("scheduler", "node-a").withClusterName(cluster).withPort(5701);
+    Vertx va = await(ClusterBootstrap.start(a));
+    Vertx vb = null;
+    try {
+      int portA = ClusterBootstrap.hazelcast(va).getCluster().getLocalMember().getAddress().getPort();
+      ClusterOptions b =
+          ClusterOptions.local("worker", "node-b")
+              .withClusterName(cluster)
+              .withPort(portA + 1)
+              .withMembers(List.of("127.0.0.1:" + portA));
+      vb = await(ClusterBootstrap.start(b));
+
+      Set<Member> members = ClusterBootstrap.hazelcast(va).getCluster().getMembers();
+      Set<String> ids = members.stream().map(ClusterBootstrap::nodeIdOf).collect(Collectors.toSet());
+      assertEquals(Set.of("node-a", "node-b"), ids);
+      assertTrue(members.stream().anyMatch(m -> "worker".equals(m.getAttribute(ClusterOptions.ATTR_ROLE))));
+
+      vb.eventBus().<Buffer>consumer("echo", m -> m.reply(m.body().appendString("!")));
+      Buffer reply = null;
+      for (int i = 0; i < 50 && reply == null; i++) {
+        try {
+          reply = await(va.eventBus().<Buffer>request("echo", Buffer.buffer("hi"))).body();
+        } catch (Exception notYetRegistered) {
+          Thread.sleep(100);
+        }
+      }
+      assertEquals("hi!", reply == null ? null : reply.toString());
+    } finally {
+      if (vb != null) {
+        await(vb.close());
+      }
+      await(va.close());
+    }
+  }
+
+  @Test
+  void badJoinAddressesAreNamed() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> ClusterOptions.local("worker", "n").withMembers(List.of("host-without-port")));
+    assertTrue(e.getMessage().contains("host-without-port"));
+  }
+}
