@@ -1,0 +1,57 @@
+package dev.brigade.scheduler;
+
+import dev.brigade.protocol.control.ModelCard;
+import dev.brigade.protocol.plan.ModelShape;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of one scheduler, validated here once.
+ *
+ * @param schedulerId names this scheduler in the leader entry and the logs
+ * @param joinToken workers must present it; null or empty admits any worker
+ * @param shape the model's sizes, from the checkpoint, for the allocator
+ * @param card what gateways need to serve the model, published in {@code brigade.model}
+ * @param heartbeatTimeout a node silent this long is declared gone
+ * @param planDelay how long to wait after a join before planning, so workers starting together
+ *     are planned together
+ * @param requestTimeout send timeout of every request the scheduler makes on the event bus
+ */
+public record SchedulerConfig(
+    String schedulerId,
+    String joinToken,
+    ModelShape shape,
+    ModelCard card,
+    Duration heartbeatTimeout,
+    Duration planDelay,
+    Duration requestTimeout) {
+
+  public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_PLAN_DELAY = Duration.ofMillis(1500);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  public SchedulerConfig {
+    Objects.requireNonNull(schedulerId, "schedulerId");
+    Objects.requireNonNull(shape, "model shape");
+    Objects.requireNonNull(card, "model card");
+    if (heartbeatTimeout == null || heartbeatTimeout.toMillis() < 100) {
+      throw new IllegalArgumentException("heartbeat timeout must be at least 100 ms: " + heartbeatTimeout);
+    }
+    if (planDelay == null || planDelay.isNegative()) {
+      throw new IllegalArgumentException("plan delay must not be negative: " + planDelay);
+    }
+    if (requestTimeout == null || requestTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("request timeout must be positive: " + requestTimeout);
+    }
+  }
+
+  /** Defaults for timing. */
+  public static SchedulerConfig of(String schedulerId, String joinToken, ModelShape shape, ModelCard card) {
+    return new SchedulerConfig(schedulerId, joinToken, shape, card,
+        DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_PLAN_DELAY, DEFAULT_REQUEST_TIMEOUT);
+  }
+
+  public SchedulerConfig withTimings(Duration heartbeat, Duration plan) {
+    return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeat, plan, requestTimeout);
+  }
+}

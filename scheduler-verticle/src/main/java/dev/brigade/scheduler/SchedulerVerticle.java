@@ -1,0 +1,406 @@
+package dev.brigade.scheduler;
+
+import dev.brigade.protocol.Addresses;
+import dev.brigade.protocol.MapNames;
+import dev.brigade.protocol.control.ControlMessages;
+import dev.brigade.protocol.control.Heartbeat;
+import dev.brigade.protocol.control.HeartbeatReply;
+import dev.brigade.protocol.control.NodeRecord;
+import dev.brigade.protocol.control.NodeState;
+import dev.brigade.protocol.control.PipelineRecord;
+import dev.brigade.protocol.control.Register;
+import dev.brigade.protocol.control.RegisterReply;
+import dev.brigade.protocol.control.SliceAssignment;
+import dev.brigade.protocol.control.SliceLoaded;
+import dev.brigade.protocol.control.Unload;
+import dev.brigade.protocol.control.PipelineRecord.Stage;
+import dev.brigade.protocol.control.PipelineState;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The scheduler: keeps the node registry and the pipeline table in Hazelcast maps, admits
+ * workers, watches them (heartbeats and cluster membership), and places layer slices with the
+ * planning code ({@link Placement}). One scheduler is active; others deploy the same verticle and
+ * stand by until the active one's cluster member disappears, then carry on from the maps.
+ *
+ * <p>Everything runs on this verticle's event loop; planning is a pure computation over a few
+ * dozen nodes, short enough to stay there.
+ */
+public final class SchedulerVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(SchedulerVerticle.class.getName());
+  private static final long STANDBY_RETRY_MS = 1000;
+
+  private final SchedulerConfig config;
+  private final JoinPolicy joinPolicy;
+  private final Placement placement;
+  private ClusterMembership membership;
+  private Leadership leadership;
+  private boolean active;
+  private SharedTable<NodeRecord> nodes;
+  private SharedTable<PipelineRecord> pipelines;
+  private MessageConsumer<JsonObject> consumer;
+  private long planTimer = -1;
+  private long epoch;
+
+  public SchedulerVerticle(SchedulerConfig config) {
+    this.config = config;
+    this.joinPolicy = new JoinPolicy(config.joinToken());
+    this.placement = new Placement(config.shape());
+  }
+
+  @Override
+  public Future<?> start() {
+    membership = ClusterMembership.watch(vertx, context, this::onMemberLeft);
+    return Leadership.open(vertx, membership, config.schedulerId()).onSuccess(l -> {
+      leadership = l;
+      vertx.setPeriodic(STANDBY_RETRY_MS, id -> campaign());
+      campaign();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    membership.close();
+    Future<Void> flushed = active
+        ? Future.all(nodes.flushed(), pipelines.flushed()).mapEmpty()
+        : Future.succeededFuture();
+    return flushed.compose(v -> active ? leadership.release() : Future.succeededFuture());
+  }
+
+  /** True once this scheduler leads the cluster (tests and the demo wait for it). */
+  public boolean isActive() {
+    return active;
+  }
+
+  // ---- leadership ---------------------------------------------------------------------------
+
+  private void campaign() {
+    if (active) {
+      return;
+    }
+    leadership.tryAcquire()
+        .onSuccess(won -> {
+          if (won && !active) {
+            becomeActive();
+          }
+        })
+        .onFailure(e -> LOG.log(Level.WARNING, "leader check failed: " + e.getMessage()));
+  }
+
+  private void becomeActive() {
+    active = true;
+    LOG.log(Level.INFO, "scheduler " + config.schedulerId() + " is active");
+    Future.all(
+            SharedTable.open(vertx, MapNames.NODES, NodeRecord::toJson, NodeRecord::fromJson),
+            SharedTable.open(vertx, MapNames.PIPELINES, PipelineRecord::toJson, PipelineRecord::fromJson),
+            ModelCardPublisher.publish(vertx, config.card()))
+        .compose(all -> {
+          nodes = all.resultAt(0);
+          pipelines = all.resultAt(1);
+          consumer = vertx.eventBus().consumer(Addresses.SCHEDULER, this::onControl);
+          return consumer.completion();
+        })
+        .onSuccess(v -> {
+          vertx.setPeriodic(sweepPeriodMs(), id -> sweepHeartbeats());
+          resumeFromMaps();
+        })
+        .onFailure(e -> LOG.log(Level.ERROR, "scheduler could not take over: " + e.getMessage(), e));
+  }
+
+  /**
+   * After taking over: nodes that left while no scheduler watched are lost; clocks restart for
+   * the others; unconfirmed assignments are sent again (workers treat repeats as no-ops).
+   */
+  private void resumeFromMaps() {
+    long now = System.currentTimeMillis();
+    for (PipelineRecord p : pipelines.all()) {
+      epoch = Math.max(epoch, p.epoch());
+    }
+    for (NodeRecord n : List.copyOf(nodes.all())) {
+      epoch = Math.max(epoch, n.epoch());
+      if (n.alive()) {
+        nodes.put(n.nodeId(), n.withHeartbeat(new Heartbeat(n.nodeId(), n.activeSequences(), n.freeMemoryBytes()), now));
+      }
+    }
+    for (NodeRecord n : List.copyOf(nodes.all())) {
+      if (n.alive() && !membership.isMember(n.clusterMemberId())) {
+        nodeLost(n.nodeId(), "left the cluster while no scheduler was active");
+      }
+    }
+    for (PipelineRecord p : List.copyOf(pipelines.all())) {
+      if (p.state() == PipelineState.LOADING) {
+        sendAssignments(p);
+      }
+    }
+    schedulePlanning();
+  }
+
+  // ---- messages from workers ----------------------------------------------------------------
+
+  private void onControl(Message<JsonObject> msg) {
+    String type = msg.headers().get(ControlMessages.TYPE_HEADER);
+    switch (type == null ? "" : type) {
+      case ControlMessages.REGISTER -> onRegister(msg);
+      case ControlMessages.HEARTBEAT -> onHeartbeat(msg);
+      case ControlMessages.SLICE_LOADED -> onSliceLoaded(msg);
+      default -> msg.fail(400, "unknown scheduler message type: " + type);
+    }
+  }
+
+  private void onRegister(Message<JsonObject> msg) {
+    Register r = Register.fromJson(msg.body());
+    String refusal = joinPolicy.refusal(r);
+    if (refusal == null) {
+      refusal = admit(r);
+    }
+    if (refusal != null) {
+      LOG.log(Level.WARNING, "refused node " + r.nodeId() + ": " + refusal);
+      msg.reply(RegisterReply.refuse(refusal).toJson());
+      return;
+    }
+    msg.reply(RegisterReply.accept().toJson());
+  }
+
+  /** Adds the node on standby; null when admitted, else why not. Repeats are no-ops. */
+  private String admit(Register r) {
+    NodeRecord known = nodes.get(r.nodeId());
+    if (known != null && known.alive()) {
+      if (known.clusterMemberId().equals(r.clusterMemberId())) {
+        return null;
+      }
+      if (membership.isMember(known.clusterMemberId())) {
+        return "node id " + r.nodeId() + " is already used by another live worker";
+      }
+      nodeLost(r.nodeId(), "registered again from a new process");
+    }
+    nodes.put(r.nodeId(), NodeRecord.joined(r, System.currentTimeMillis()).withState(NodeState.STANDBY));
+    placement.forgetUnfit(r.nodeId());
+    LOG.log(Level.INFO, "node " + r.nodeId() + " joined (" + r.backend() + ", " + r.memoryBytes() + " bytes)");
+    schedulePlanning();
+    return null;
+  }
+
+  private void onHeartbeat(Message<JsonObject> msg) {
+    Heartbeat h = Heartbeat.fromJson(msg.body());
+    NodeRecord n = nodes.get(h.nodeId());
+    boolean known = n != null && n.alive();
+    if (known) {
+      nodes.put(n.nodeId(), n.withHeartbeat(h, System.currentTimeMillis()));
+    }
+    msg.reply(new HeartbeatReply(known).toJson());
+  }
+
+  private void onSliceLoaded(Message<JsonObject> msg) {
+    SliceLoaded s = SliceLoaded.fromJson(msg.body());
+    msg.reply(new JsonObject());
+    PipelineRecord p = pipelines.get(s.pipelineId());
+    NodeRecord n = nodes.get(s.nodeId());
+    if (p == null || n == null || !n.alive() || p.epoch() != s.epoch() || p.stageOf(s.nodeId()) < 0) {
+      return; // stale: an older epoch, or a pipeline that no longer exists
+    }
+    if (!s.succeeded()) {
+      LOG.log(Level.WARNING, "node " + s.nodeId() + " could not load its slice: " + s.error());
+      placement.markUnfit(s.nodeId());
+      nodes.put(n.nodeId(), n.unplaced(NodeState.STANDBY));
+      loseStage(p);
+      return;
+    }
+    nodes.put(n.nodeId(), n.withState(NodeState.READY));
+    PipelineRecord updated = p.withStage(p.stageOf(s.nodeId()), st -> st.withLoaded(true));
+    if (updated.allLoaded() && updated.state() == PipelineState.LOADING) {
+      updated = updated.withState(PipelineState.READY);
+      LOG.log(Level.INFO, "pipeline " + p.pipelineId() + " is ready: " + p.stages());
+    }
+    pipelines.put(updated.pipelineId(), updated);
+  }
+
+  // ---- failure detection --------------------------------------------------------------------
+
+  private void onMemberLeft(String clusterMemberId) {
+    if (!active) {
+      campaign();
+      return;
+    }
+    if (nodes == null) {
+      return;
+    }
+    for (NodeRecord n : List.copyOf(nodes.all())) {
+      if (n.alive() && clusterMemberId.equals(n.clusterMemberId())) {
+        nodeLost(n.nodeId(), "left the cluster");
+      }
+    }
+  }
+
+  private void sweepHeartbeats() {
+    long deadline = System.currentTimeMillis() - config.heartbeatTimeout().toMillis();
+    for (NodeRecord n : List.copyOf(nodes.all())) {
+      if (n.alive() && n.lastHeartbeatMillis() < deadline) {
+        nodeLost(n.nodeId(), "sent no heartbeat for " + config.heartbeatTimeout().toSeconds() + " s");
+      }
+    }
+  }
+
+  private long sweepPeriodMs() {
+    return Math.max(50, config.heartbeatTimeout().toMillis() / 4);
+  }
+
+  private void nodeLost(String nodeId, String why) {
+    NodeRecord n = nodes.get(nodeId);
+    if (n == null || !n.alive()) {
+      return;
+    }
+    LOG.log(Level.WARNING, "node " + nodeId + " is gone: " + why);
+    nodes.put(nodeId, n.withState(NodeState.GONE));
+    for (PipelineRecord p : List.copyOf(pipelines.all())) {
+      if (p.uses(nodeId)) {
+        loseStage(p);
+      }
+    }
+    schedulePlanning();
+  }
+
+  /** A stage's node is lost: fill the gap from standby now, or mark the pipeline broken. */
+  private void loseStage(PipelineRecord p) {
+    if (p.state() == PipelineState.DRAINING) {
+      retire(p);
+      return;
+    }
+    pipelines.put(p.pipelineId(), p.withState(PipelineState.BROKEN));
+    repairBroken();
+  }
+
+  // ---- placement ----------------------------------------------------------------------------
+
+  /** Plans after a short quiet period, so nodes that start together are planned together. */
+  private void schedulePlanning() {
+    if (planTimer >= 0) {
+      vertx.cancelTimer(planTimer);
+    }
+    long delay = Math.max(1, config.planDelay().toMillis());
+    planTimer = vertx.setTimer(delay, id -> {
+      planTimer = -1;
+      plan();
+    });
+  }
+
+  private void plan() {
+    repairBroken();
+    dissolveUnrepairable();
+    formNewPipelines();
+  }
+
+  /** Fills every broken pipeline's gaps from standby nodes, when the standby pool can. */
+  private void repairBroken() {
+    for (PipelineRecord p : List.copyOf(pipelines.all())) {
+      if (p.state() != PipelineState.BROKEN) {
+        continue;
+      }
+      placement.repair(p, st -> servesPipeline(st, p), standbyNodes(), ++epoch).ifPresent(fixed -> {
+        LOG.log(Level.INFO, "repairing pipeline " + p.pipelineId() + " -> " + fixed.stages());
+        pipelines.put(fixed.pipelineId(), fixed);
+        sendAssignments(fixed);
+      });
+    }
+  }
+
+  /**
+   * Broken pipelines that standby nodes cannot fill are given up when their survivors plus the
+   * standby pool can form at least one complete pipeline; a broken pipeline serves nothing, so
+   * nothing needs draining.
+   */
+  private void dissolveUnrepairable() {
+    List<PipelineRecord> broken = new ArrayList<>();
+    for (PipelineRecord p : pipelines.all()) {
+      if (p.state() == PipelineState.BROKEN) {
+        broken.add(p);
+      }
+    }
+    if (broken.isEmpty()) {
+      return;
+    }
+    List<NodeRecord> pool = new ArrayList<>(standbyNodes());
+    for (PipelineRecord p : broken) {
+      for (Stage s : p.stages()) {
+        if (servesPipeline(s, p)) {
+          pool.add(nodes.get(s.nodeId()));
+        }
+      }
+    }
+    if (placement.form(pool, epoch + 1).isEmpty()) {
+      return;
+    }
+    broken.forEach(this::retire);
+  }
+
+  /** Lets standby nodes form new complete pipelines. */
+  private void formNewPipelines() {
+    List<NodeRecord> standby = standbyNodes();
+    if (standby.isEmpty()) {
+      return;
+    }
+    long first = epoch + 1;
+    List<PipelineRecord> formed = placement.form(standby, first);
+    epoch = Math.max(epoch, first + formed.size() - 1);
+    for (PipelineRecord p : formed) {
+      LOG.log(Level.INFO, "forming pipeline " + p.pipelineId() + " " + p.stages());
+      pipelines.put(p.pipelineId(), p);
+      sendAssignments(p);
+    }
+  }
+
+  /** Removes a pipeline and sends its live nodes back to standby. */
+  private void retire(PipelineRecord p) {
+    pipelines.remove(p.pipelineId());
+    for (Stage s : p.stages()) {
+      NodeRecord n = nodes.get(s.nodeId());
+      if (servesPipeline(s, p)) {
+        nodes.put(n.nodeId(), n.unplaced(NodeState.STANDBY));
+        send(Addresses.workerControl(n.nodeId()), ControlMessages.UNLOAD,
+            new Unload(n.nodeId(), p.pipelineId(), p.epoch()).toJson());
+      }
+    }
+  }
+
+  private void sendAssignments(PipelineRecord p) {
+    for (int i = 0; i < p.stages().size(); i++) {
+      if (p.stages().get(i).loaded()) {
+        continue;
+      }
+      SliceAssignment a = p.assignment(i);
+      NodeRecord n = nodes.get(a.nodeId());
+      if (n != null && n.alive()) {
+        nodes.put(n.nodeId(), n.assigned(a));
+        send(Addresses.workerControl(a.nodeId()), ControlMessages.ASSIGN, a.toJson());
+      }
+    }
+  }
+
+  /** True when the stage's node is alive and placed on this pipeline. */
+  private boolean servesPipeline(Stage s, PipelineRecord p) {
+    NodeRecord n = nodes.get(s.nodeId());
+    return n != null && n.alive() && p.pipelineId().equals(n.pipelineId()) && !placement.isUnfit(n.nodeId());
+  }
+
+  private List<NodeRecord> standbyNodes() {
+    return nodes.all().stream()
+        .filter(n -> n.state() == NodeState.STANDBY && !placement.isUnfit(n.nodeId()))
+        .toList();
+  }
+
+  /** A request with a timeout; the answer is an acknowledgement, outcomes come back as messages. */
+  private void send(String address, String type, JsonObject body) {
+    DeliveryOptions opts = new DeliveryOptions()
+        .addHeader(ControlMessages.TYPE_HEADER, type)
+        .setSendTimeout(config.requestTimeout().toMillis());
+    vertx.eventBus().request(address, body, opts)
+        .onFailure(e -> LOG.log(Level.WARNING, type + " to " + address + " failed: " + e.getMessage()));
+  }
+}
