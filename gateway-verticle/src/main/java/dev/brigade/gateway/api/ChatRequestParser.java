@@ -1,5 +1,11 @@
 package dev.brigade.gateway.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.brigade.engine.text.ChatMessage;
+import dev.brigade.engine.text.ToolCall;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -9,6 +15,7 @@ import java.util.Set;
 /** Reads and validates a POST /v1/chat/completions body. Unknown fields are ignored. */
 public final class ChatRequestParser {
   private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ChatRequestParser() {}
 
@@ -16,7 +23,7 @@ public final class ChatRequestParser {
     Fields f = new Fields(body);
     String model = f.string("model");
     List<ChatMessage> messages = messages(f);
-    JsonArray tools = f.array("tools");
+    List<JsonNode> tools = tools(f.array("tools"));
     SamplingFields.requireSingleChoice(f);
     boolean logprobs = Boolean.TRUE.equals(f.bool("logprobs"));
     Long top = f.integer("top_logprobs", 0, SamplingFields.MAX_TOP_LOGPROBS);
@@ -63,9 +70,76 @@ public final class ChatRequestParser {
                 where + ".role", where + ".role must be one of " + ROLES + ", got " + role));
       }
       String content = content(where + ".content", m.getValue("content"), r);
-      out.add(new ChatMessage(r.equals("developer") ? "system" : r, content));
+      Fields mf = new Fields(m);
+      String reasoning = optionalString(mf, where, "reasoning_content");
+      String toolCallId = optionalString(mf, where, "tool_call_id");
+      List<ToolCall> calls = toolCalls(where + ".tool_calls", m.getValue("tool_calls"));
+      out.add(new ChatMessage(r.equals("developer") ? "system" : r, content, reasoning, calls, toolCallId));
     }
     return out;
+  }
+
+  private static String optionalString(Fields m, String where, String name) {
+    Object v = m.raw(name);
+    if (v == null) return null;
+    if (!(v instanceof String s)) throw Fields.wrongType(where + "." + name, "a string", v);
+    return s;
+  }
+
+  /** OpenAI tool calls: [{"id","type":"function","function":{"name","arguments":"{json}"}}]. */
+  private static List<ToolCall> toolCalls(String where, Object v) {
+    if (v == null) return List.of();
+    if (!(v instanceof JsonArray array)) throw Fields.wrongType(where, "an array", v);
+    List<ToolCall> calls = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      String at = where + "[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject call)
+          || !(call.getValue("function") instanceof JsonObject fn)
+          || !(fn.getValue("name") instanceof String name)) {
+        throw new ApiException(
+            ApiError.invalid(at, at + " must be {\"type\":\"function\",\"function\":{\"name\",\"arguments\"}}"));
+      }
+      Object args = fn.getValue("arguments");
+      JsonNode arguments;
+      if (args == null) {
+        arguments = null;
+      } else if (args instanceof String text) {
+        arguments = parseArguments(text);
+      } else {
+        arguments = toNode(at + ".function.arguments", args);
+      }
+      calls.add(new ToolCall(call.getValue("id") instanceof String id ? id : null, name, arguments));
+    }
+    return calls;
+  }
+
+  /** Arguments arrive as JSON text; text that is not JSON is kept as a string, as Qwen's template does. */
+  private static JsonNode parseArguments(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      return TextNode.valueOf(text);
+    }
+  }
+
+  private static List<JsonNode> tools(JsonArray array) {
+    if (array == null) return null;
+    List<JsonNode> out = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject)) {
+        throw new ApiException(ApiError.invalid("tools[" + i + "]", "tools[" + i + "] must be an object"));
+      }
+      out.add(toNode("tools[" + i + "]", array.getValue(i)));
+    }
+    return out;
+  }
+
+  private static JsonNode toNode(String where, Object v) {
+    try {
+      return JSON.readTree(io.vertx.core.json.Json.encode(v));
+    } catch (JsonProcessingException e) {
+      throw new ApiException(ApiError.invalid(where, where + " is not valid JSON"));
+    }
   }
 
   /** A string, or an array of {"type":"text","text":...} parts joined together. */

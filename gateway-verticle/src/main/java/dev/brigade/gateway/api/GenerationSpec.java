@@ -1,7 +1,8 @@
 package dev.brigade.gateway.api;
 
 import dev.brigade.engine.sampling.SamplingParams;
-import io.vertx.core.json.JsonArray;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brigade.engine.text.ChatMessage;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public record GenerationSpec(
     boolean chat,
     String model,
     List<ChatMessage> messages,
-    JsonArray tools,
+    List<JsonNode> tools,
     String promptText,
     int[] promptIds,
     Integer maxTokens,

@@ -22,6 +22,7 @@ public final class Generation implements SequenceListener {
   private final IntFunction<TokenLogprob> logprobView;
   private final GenerationSink sink;
   private SequenceHandle handle;
+  private Runnable onDone = () -> {};
   private int received;
   private boolean done;
 
@@ -49,10 +50,22 @@ public final class Generation implements SequenceListener {
     if (done) sequence.cancel();
   }
 
+  /** Runs once when the generation ends, however it ends. */
+  public void whenDone(Runnable action) {
+    this.onDone = action;
+  }
+
   /** The client went away: stop generating and free the KV cache; nothing more is sent. */
   public void cancel() {
-    done = true;
     if (handle != null) handle.cancel();
+    end();
+  }
+
+  private void end() {
+    done = true;
+    Runnable action = onDone;
+    onDone = null;
+    if (action != null) action.run();
   }
 
   public boolean isDone() {
@@ -68,8 +81,8 @@ public final class Generation implements SequenceListener {
     if (logprobView != null) lp = List.of(withLogprob(token));
     emit(r.text(), new int[] {token.tokenId()}, lp);
     if (r.stopped()) {
-      done = true;
       if (handle != null) handle.cancel();
+      end();
       sink.finish("stop", new Usage(promptTokens, received));
     }
   }
@@ -77,7 +90,7 @@ public final class Generation implements SequenceListener {
   @Override
   public void onFinish(FinishReason reason, int completionTokens) {
     if (done) return;
-    done = true;
+    end();
     if (reason == FinishReason.CANCELLED) return;
     StopMatcher.Result r = stops.push(decoder.flush());
     String tail = r.stopped() ? r.text() : r.text() + stops.flush();
@@ -93,7 +106,7 @@ public final class Generation implements SequenceListener {
   @Override
   public void onError(SequenceFailure failure) {
     if (done) return;
-    done = true;
+    end();
     sink.fail(Failures.toApiError(failure));
   }
 

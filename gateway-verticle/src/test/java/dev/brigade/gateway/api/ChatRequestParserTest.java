@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brigade.engine.text.ChatMessage;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class ChatRequestParserTest {
                  "chat_template_kwargs":{"enable_thinking":false}}
                 """));
     assertEquals("m", spec.model());
-    assertEquals(List.of(new ChatMessage("system", "be brief"), new ChatMessage("user", "hi there")), spec.messages());
+    assertEquals(List.of(ChatMessage.system("be brief"), ChatMessage.user("hi there")), spec.messages());
     assertEquals(7, spec.maxTokens());
     assertEquals(0.5, spec.sampling().temperature());
     assertEquals(0.9, spec.sampling().topP());
