@@ -27,7 +27,8 @@ import java.util.TreeMap;
  *       micro-batches in flight, so it yields about s / tokenSeconds; one over the latency
  *       ceiling yields nothing) and the smallest k with the best score is chosen, never fewer
  *       than Parallax's k^2/stages rule picks from any of the three rankings.
- *   <li>Everything else is on standby.
+ *   <li>Everything else is on standby, including nodes so slow per layer that they would break
+ *       the latency ceiling holding the whole model (they can still stand in for a lost stage).
  * </ol>
  *
  * O(n log n) in the number of nodes.
@@ -59,11 +60,16 @@ public final class Allocator {
     for (NodeSpec n : nodes)
       if (!ids.add(n.nodeId())) throw new IllegalArgumentException("duplicate node id " + n.nodeId());
 
+    // A node too slow to meet the latency ceiling even alone never seeds a pipeline.
+    double maxLayerSeconds = ceiling / shape.numLayers();
+    List<NodeSpec> usable = new ArrayList<>(nodes.size());
+    for (NodeSpec n : nodes) if (n.layerSeconds() <= maxLayerSeconds) usable.add(n);
+
     // Candidates three ways: region-first, across all, and plain next-fit-decreasing.
     List<List<PipelineSpec>> ways = List.of(
-        rank(layOut(byRegionThenAcross(nodes, capacity, new Assembler(capacity, config.maxStages(), true)), builder), ceiling),
-        rank(layOut(acrossAll(nodes, capacity, new Assembler(capacity, config.maxStages(), true)), builder), ceiling),
-        rank(layOut(acrossAll(nodes, capacity, new Assembler(capacity, config.maxStages(), false)), builder), ceiling));
+        rank(layOut(byRegionThenAcross(usable, capacity, new Assembler(capacity, config.maxStages(), true)), builder), ceiling),
+        rank(layOut(acrossAll(usable, capacity, new Assembler(capacity, config.maxStages(), true)), builder), ceiling),
+        rank(layOut(acrossAll(usable, capacity, new Assembler(capacity, config.maxStages(), false)), builder), ceiling));
     // Never fewer pipelines than Parallax's rule picks from any of them.
     int parallaxK = 0;
     for (List<PipelineSpec> ranked : ways) parallaxK = Math.max(parallaxK, ParallaxRule.chooseK(stageCounts(ranked)));
