@@ -1,6 +1,7 @@
 package dev.brigade.engine.backend;
 
 import dev.brigade.engine.model.DType;
+import dev.brigade.engine.numeric.Bf16;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -34,13 +35,13 @@ final class HostKvStore implements KvStore {
 
   float get(MemorySegment segment, long index) {
     return bf16
-        ? Numbers.bf16ToFloat(segment.getAtIndex(HostWeight.SHORT, index))
+        ? Bf16.toFloat(segment.getAtIndex(HostWeight.SHORT, index))
         : segment.getAtIndex(HostWeight.FLOAT, index);
   }
 
   void set(MemorySegment segment, long index, float value) {
     if (bf16) {
-      segment.setAtIndex(HostWeight.SHORT, index, Numbers.floatToBf16(value));
+      segment.setAtIndex(HostWeight.SHORT, index, Bf16.fromFloat(value));
     } else {
       segment.setAtIndex(HostWeight.FLOAT, index, value);
     }

@@ -2,6 +2,7 @@ package dev.brigade.engine.backend;
 
 import dev.brigade.engine.checkpoint.TensorData;
 import dev.brigade.engine.model.DType;
+import dev.brigade.engine.numeric.FloatCodec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -57,7 +58,7 @@ final class HostWeight implements DeviceWeight {
       }
       scales = new float[(int) (rb * cb)];
       for (int i = 0; i < scales.length; i++) {
-        scales[i] = Numbers.toFloat(scaleInv.dtype(), scaleInv.bytes(), i);
+        scales[i] = FloatCodec.get(scaleInv.bytes(), scaleInv.dtype(), i);
       }
       scaleCols = (int) cb;
       scaleBytes = scaleInv.bytes().byteSize();
@@ -78,11 +79,31 @@ final class HostWeight implements DeviceWeight {
   /** Element (r, c) as f32, FP8 already multiplied by its block scale. For the scalar oracle. */
   double get(long r, long c) {
     long i = r * cols + c;
-    double v = Numbers.toFloat(dtype, data, i);
+    double v = FloatCodec.get(data, dtype, i);
     if (scales != null) {
       v *= scales[(int) (r / FP8_BLOCK) * scaleCols + (int) (c / FP8_BLOCK)];
     }
     return v;
+  }
+
+  private volatile float[] floats;
+
+  /** All elements as f32 (FP8 scaled), decoded once; only for small weights such as norms. */
+  float[] floats() {
+    float[] f = floats;
+    if (f == null) {
+      if (rows * cols > (1 << 24)) {
+        throw new IllegalStateException("weight " + name + " is too large to widen to f32");
+      }
+      f = new float[(int) (rows * cols)];
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          f[(int) (r * cols + c)] = (float) get(r, c);
+        }
+      }
+      floats = f;
+    }
+    return f;
   }
 
   static HostWeight of(DeviceWeight weight) {

@@ -3,7 +3,9 @@ package dev.brigade.engine.forward;
 import dev.brigade.engine.checkpoint.Checkpoint;
 import dev.brigade.engine.checkpoint.TensorData;
 import dev.brigade.engine.model.DType;
+import dev.brigade.engine.model.LayerTensor;
 import dev.brigade.engine.model.ModelConfig;
+import dev.brigade.engine.model.Qwen3TensorNames;
 
 /**
  * Memory a slice of a checkpoint needs, from the tensors' real dtypes (FP8 block scales
@@ -20,31 +22,26 @@ public record LayerBytes(
     long[] perLayer, long embedBytes, long lmHeadBytes, long finalNormBytes,
     long kvBytesPerTokenPerLayer, DType kvDtype) {
 
-  private static final String[] LAYER_TENSORS = {
-    "input_layernorm", "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
-    "self_attn.q_norm", "self_attn.k_norm", "self_attn.o_proj", "post_attention_layernorm",
-    "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"
-  };
-
   /** Sizes for every layer of {@code checkpoint}, with a KV cache of {@code kvDtype}. */
   public static LayerBytes of(Checkpoint checkpoint, DType kvDtype) {
     ModelConfig c = checkpoint.config();
     long[] perLayer = new long[c.numLayers()];
     for (int l = 0; l < c.numLayers(); l++) {
-      for (String t : LAYER_TENSORS) {
-        perLayer[l] += bytesWithScale(checkpoint, TensorNames.layer(l, t));
+      for (LayerTensor t : LayerTensor.values()) {
+        perLayer[l] += bytesWithScale(checkpoint, t.name(l));
       }
     }
-    long embed = bytesWithScale(checkpoint, TensorNames.EMBED);
-    long lmHead = c.tieWordEmbeddings() ? embed : bytesWithScale(checkpoint, TensorNames.LM_HEAD);
-    long norm = bytesWithScale(checkpoint, TensorNames.FINAL_NORM);
+    long embed = bytesWithScale(checkpoint, Qwen3TensorNames.EMBED_TOKENS);
+    long lmHead = c.tieWordEmbeddings()
+        ? embed : bytesWithScale(checkpoint, Qwen3TensorNames.LM_HEAD);
+    long norm = bytesWithScale(checkpoint, Qwen3TensorNames.FINAL_NORM);
     long kv = 2L * c.numKvHeads() * c.headDim() * kvDtype.bytes();
     return new LayerBytes(perLayer, embed, lmHead, norm, kv, kvDtype);
   }
 
   private static long bytesWithScale(Checkpoint checkpoint, String name) {
     long bytes = bytesOf(checkpoint.tensor(name));
-    String scale = TensorNames.scaleOf(name);
+    String scale = Qwen3TensorNames.scaleInv(name);
     if (checkpoint.has(scale)) {
       bytes += bytesOf(checkpoint.tensor(scale));
     }

@@ -13,7 +13,9 @@ import dev.brigade.engine.kv.KvExtent;
 import dev.brigade.engine.kv.PagedKvCache;
 import dev.brigade.engine.model.DType;
 import dev.brigade.engine.model.LayerRange;
+import dev.brigade.engine.model.LayerTensor;
 import dev.brigade.engine.model.ModelConfig;
+import dev.brigade.engine.model.Qwen3TensorNames;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -96,37 +98,34 @@ public final class SliceModel implements AutoCloseable {
     List<DeviceWeight> loaded = new ArrayList<>();
     try {
       WeightLoader w = new WeightLoader(checkpoint, backend, loaded);
-      long hidden = c.hiddenSize();
-      long qDim = (long) c.numHeads() * c.headDim();
-      long kvDim = (long) c.numKvHeads() * c.headDim();
-      long inter = c.intermediateSize();
       DeviceWeight embedding = null;
       if (range.isHead()) {
-        embedding = w.load(TensorNames.EMBED, c.vocabSize(), hidden);
+        embedding = w.load(Qwen3TensorNames.EMBED_TOKENS);
       }
       LayerWeights[] layers = new LayerWeights[range.size()];
       for (int l = range.start(); l < range.end(); l++) {
         layers[l - range.start()] = new LayerWeights(
-            w.load(TensorNames.layer(l, "input_layernorm"), hidden),
-            w.load(TensorNames.layer(l, "self_attn.q_proj"), qDim, hidden),
-            w.load(TensorNames.layer(l, "self_attn.k_proj"), kvDim, hidden),
-            w.load(TensorNames.layer(l, "self_attn.v_proj"), kvDim, hidden),
-            w.load(TensorNames.layer(l, "self_attn.q_norm"), c.headDim()),
-            w.load(TensorNames.layer(l, "self_attn.k_norm"), c.headDim()),
-            w.load(TensorNames.layer(l, "self_attn.o_proj"), hidden, qDim),
-            w.load(TensorNames.layer(l, "post_attention_layernorm"), hidden),
-            w.load(TensorNames.layer(l, "mlp.gate_proj"), inter, hidden),
-            w.load(TensorNames.layer(l, "mlp.up_proj"), inter, hidden),
-            w.load(TensorNames.layer(l, "mlp.down_proj"), hidden, inter));
+            w.load(LayerTensor.INPUT_NORM.name(l)),
+            w.load(LayerTensor.Q_PROJ.name(l)),
+            w.load(LayerTensor.K_PROJ.name(l)),
+            w.load(LayerTensor.V_PROJ.name(l)),
+            w.load(LayerTensor.Q_NORM.name(l)),
+            w.load(LayerTensor.K_NORM.name(l)),
+            w.load(LayerTensor.O_PROJ.name(l)),
+            w.load(LayerTensor.POST_ATTENTION_NORM.name(l)),
+            w.load(LayerTensor.GATE_PROJ.name(l)),
+            w.load(LayerTensor.UP_PROJ.name(l)),
+            w.load(LayerTensor.DOWN_PROJ.name(l)));
       }
       DeviceWeight finalNorm = null;
       DeviceWeight lmHead = null;
       if (range.isTail(c.numLayers())) {
-        finalNorm = w.load(TensorNames.FINAL_NORM, hidden);
+        finalNorm = w.load(Qwen3TensorNames.FINAL_NORM);
         if (c.tieWordEmbeddings()) {
-          lmHead = embedding != null ? embedding : w.load(TensorNames.EMBED, c.vocabSize(), hidden);
+          // tied: the tail's classifier is the token embedding matrix
+          lmHead = embedding != null ? embedding : w.load(Qwen3TensorNames.EMBED_TOKENS);
         } else {
-          lmHead = w.load(TensorNames.LM_HEAD, c.vocabSize(), hidden);
+          lmHead = w.load(Qwen3TensorNames.LM_HEAD);
         }
       }
 
@@ -154,14 +153,13 @@ public final class SliceModel implements AutoCloseable {
 
   /** Loads tensors by name, checking shapes, and pairs FP8 weights with their scales. */
   private record WeightLoader(Checkpoint checkpoint, Backend backend, List<DeviceWeight> loaded) {
-    DeviceWeight load(String name, long... shape) {
+    DeviceWeight load(String name) {
+      long[] shape = Qwen3TensorNames.shapeOf(checkpoint.config(), name);
       TensorData t = checkpoint.tensor(name, shape);
       TensorData scale = null;
       if (t.dtype() == DType.F8_E4M3) {
-        long[] blocks = shape.length == 2
-            ? new long[] {(shape[0] + 127) / 128, (shape[1] + 127) / 128}
-            : new long[] {(shape[0] + 127) / 128};
-        scale = checkpoint.tensor(TensorNames.scaleOf(name), blocks);
+        String scaleName = Qwen3TensorNames.scaleInv(name);
+        scale = checkpoint.tensor(scaleName, Qwen3TensorNames.scaleInvShape(shape));
       }
       DeviceWeight weight = backend.upload(t, scale);
       loaded.add(weight);

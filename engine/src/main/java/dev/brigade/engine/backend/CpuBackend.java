@@ -1,0 +1,250 @@
+package dev.brigade.engine.backend;
+
+import dev.brigade.engine.numeric.Bf16;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * The CPU backend: Vector API kernels ({@link CpuKernels}) on a fixed pool of threads. Work is
+ * split over output elements only (matmul output rows, attention (row, head) pairs, norm
+ * groups), so every value is computed start to finish by one thread in a fixed order:
+ * results do not depend on the thread count, the split, or the rest of the batch.
+ *
+ * <p>Against {@link ScalarBackend} (double accumulators) results agree to f32 rounding of the
+ * reductions, not bit for bit: the tests bound the difference by a few ulps of the sum of the
+ * absolute terms. Transcendentals use StrictMath so they are identical in every JIT state.
+ */
+public final class CpuBackend extends HostBackend {
+  /** Work below this many multiply-adds runs on the calling thread. */
+  private static final long PARALLEL_THRESHOLD = 1 << 15;
+
+  private final int threads;
+  private final ForkJoinPool pool;
+
+  /** A backend using every available processor. */
+  public CpuBackend() {
+    this(Runtime.getRuntime().availableProcessors());
+  }
+
+  public CpuBackend(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("CPU backend needs at least one thread, got " + threads);
+    }
+    this.threads = threads;
+    this.pool = new ForkJoinPool(threads);
+  }
+
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  public int threads() {
+    return threads;
+  }
+
+  /** Runs body(0..tasks-1) on the pool (or inline when the work is small). */
+  private void parallel(int tasks, long work, IntConsumer body) {
+    if (threads == 1 || tasks == 1 || work < PARALLEL_THRESHOLD) {
+      for (int i = 0; i < tasks; i++) {
+        body.accept(i);
+      }
+      return;
+    }
+    pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(body)).join();
+  }
+
+  @Override
+  public void embed(DeviceWeight table, int[] tokens, DeviceBuffer out) {
+    HostWeight t = HostWeight.of(table);
+    int width = (int) t.cols;
+    float[] o = HostBuffer.of(out, (long) tokens.length * width, "embedding output").data;
+    for (int r = 0; r < tokens.length; r++) {
+      if (tokens[r] < 0 || tokens[r] >= t.rows) {
+        throw new IllegalArgumentException("token id " + tokens[r] + " outside the vocabulary of "
+            + t.rows);
+      }
+    }
+    parallel(tokens.length, (long) tokens.length * width, r -> {
+      for (int j = 0; j < width; j++) {
+        o[r * width + j] = (float) t.get(tokens[r], j);
+      }
+    });
+  }
+
+  @Override
+  public void matmul(DeviceWeight w, DeviceBuffer x, DeviceBuffer out, int rows) {
+    HostWeight wt = HostWeight.of(w);
+    int in = (int) wt.cols;
+    int outDim = (int) wt.rows;
+    float[] xs = HostBuffer.of(x, (long) rows * in, "matmul input").data;
+    float[] os = HostBuffer.of(out, (long) rows * outDim, "matmul output").data;
+    int chunk = Math.max(1, outDim / (threads * 8));
+    int tasks = (outDim + chunk - 1) / chunk;
+    parallel(tasks, (long) rows * in * outDim, task -> {
+      int end = Math.min(outDim, (task + 1) * chunk);
+      for (int o = task * chunk; o < end; o++) {
+        for (int r = 0; r < rows; r += 4) {
+          CpuKernels.dotRows(wt, o, xs, in, r, Math.min(4, rows - r), os, outDim);
+        }
+      }
+    });
+  }
+
+  @Override
+  public void rmsNorm(DeviceBuffer x, DeviceWeight weight, DeviceBuffer out, int groups,
+      float eps) {
+    HostWeight wt = HostWeight.of(weight);
+    int dim = (int) wt.cols;
+    float[] w = wt.floats();
+    float[] xs = HostBuffer.of(x, (long) groups * dim, "rmsNorm input").data;
+    float[] os = HostBuffer.of(out, (long) groups * dim, "rmsNorm output").data;
+    parallel(groups, (long) groups * dim, g -> {
+      int base = g * dim;
+      float meanSquare = CpuKernels.sumSquares(xs, base, dim) / dim;
+      float inverseRms = (float) (1.0 / Math.sqrt(meanSquare + eps));
+      for (int j = 0; j < dim; j++) {
+        os[base + j] = w[j] * (xs[base + j] * inverseRms);
+      }
+    });
+  }
+
+  @Override
+  public void rope(DeviceBuffer x, int heads, RopeTable rope, BatchLayout layout) {
+    int d = rope.headDim();
+    int half = d / 2;
+    float[] xs = HostBuffer.of(x, (long) layout.rows() * heads * d, "rope input").data;
+    parallel(layout.rows(), (long) layout.rows() * heads * d * 8, r -> {
+      int pos = layout.positions()[r];
+      float[] cos = new float[half];
+      float[] sin = new float[half];
+      for (int i = 0; i < half; i++) {
+        cos[i] = rope.cos(pos, i);
+        sin[i] = rope.sin(pos, i);
+      }
+      for (int h = 0; h < heads; h++) {
+        int base = (r * heads + h) * d;
+        for (int i = 0; i < half; i++) {
+          float a = xs[base + i];
+          float b = xs[base + i + half];
+          xs[base + i] = a * cos[i] - b * sin[i];
+          xs[base + i + half] = b * cos[i] + a * sin[i];
+        }
+      }
+    });
+  }
+
+  @Override
+  public void kvWrite(KvStore kv, int layer, DeviceBuffer k, DeviceBuffer v, BatchLayout layout) {
+    HostKvStore store = HostKvStore.of(kv, layer);
+    int width = store.rowWidth;
+    float[] ks = HostBuffer.of(k, (long) layout.rows() * width, "kvWrite keys").data;
+    float[] vs = HostBuffer.of(v, (long) layout.rows() * width, "kvWrite values").data;
+    for (int r = 0; r < layout.rows(); r++) {
+      int slot = layout.slots()[r];
+      if (slot < 0 || slot >= store.geometry().slots()) {
+        throw new IllegalArgumentException("KV slot " + slot + " outside the store");
+      }
+      long base = store.index(layer, slot, 0);
+      for (int j = 0; j < width; j++) {
+        if (store.bf16) {
+          store.keys.setAtIndex(HostWeight.SHORT, base + j, Bf16.fromFloat(ks[r * width + j]));
+          store.values.setAtIndex(HostWeight.SHORT, base + j, Bf16.fromFloat(vs[r * width + j]));
+        } else {
+          store.keys.setAtIndex(HostWeight.FLOAT, base + j, ks[r * width + j]);
+          store.values.setAtIndex(HostWeight.FLOAT, base + j, vs[r * width + j]);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void attention(KvStore kv, int layer, DeviceBuffer q, DeviceBuffer out, int heads,
+      BatchLayout layout) {
+    HostKvStore store = HostKvStore.of(kv, layer);
+    KvGeometry g = store.geometry();
+    int d = g.headDim();
+    int group = heads / g.kvHeads();
+    float[] qs = HostBuffer.of(q, (long) layout.rows() * heads * d, "attention query").data;
+    float[] os = HostBuffer.of(out, (long) layout.rows() * heads * d, "attention output").data;
+    float scale = (float) (1.0 / Math.sqrt(d));
+    long work = 0;
+    for (int r = 0; r < layout.rows(); r++) {
+      work += (long) (layout.positions()[r] + 1) * heads * d * 2;
+    }
+    parallel(layout.rows() * heads, work, task -> {
+      int r = task / heads;
+      int h = task % heads;
+      int seq = layout.rowSequence()[r];
+      int pos = layout.positions()[r];
+      int kvHead = h / group;
+      int qBase = (r * heads + h) * d;
+      // scores[t] = q . k_t / sqrt(d) over the row's own sequence, t = 0..pos
+      float[] scores = new float[pos + 1];
+      float max = Float.NEGATIVE_INFINITY;
+      for (int t = 0; t <= pos; t++) {
+        long e = store.index(layer, layout.slotOf(seq, t), kvHead);
+        scores[t] = CpuKernels.dotKv(qs, qBase, store.keys, e, d, store.bf16) * scale;
+        max = Math.max(max, scores[t]);
+      }
+      // softmax in fp32, then out = sum_t p_t v_t in position order
+      float sum = 0;
+      for (int t = 0; t <= pos; t++) {
+        scores[t] = (float) StrictMath.exp(scores[t] - max);
+        sum += scores[t];
+      }
+      java.util.Arrays.fill(os, qBase, qBase + d, 0f);
+      for (int t = 0; t <= pos; t++) {
+        long e = store.index(layer, layout.slotOf(seq, t), kvHead);
+        CpuKernels.axpyKv(scores[t] / sum, store.values, e, d, store.bf16, os, qBase);
+      }
+    });
+  }
+
+  @Override
+  public void siluMul(DeviceBuffer gate, DeviceBuffer up, DeviceBuffer out, long count) {
+    float[] g = HostBuffer.of(gate, count, "siluMul gate").data;
+    float[] u = HostBuffer.of(up, count, "siluMul up").data;
+    float[] o = HostBuffer.of(out, count, "siluMul output").data;
+    int n = (int) count;
+    int chunk = 4096;
+    parallel((n + chunk - 1) / chunk, count * 16, task -> {
+      int end = Math.min(n, (task + 1) * chunk);
+      for (int i = task * chunk; i < end; i++) {
+        float x = g[i];
+        o[i] = x / (1f + (float) StrictMath.exp(-x)) * u[i];
+      }
+    });
+  }
+
+  @Override
+  public void add(DeviceBuffer x, DeviceBuffer y, long count) {
+    float[] xs = HostBuffer.of(x, count, "add target").data;
+    float[] ys = HostBuffer.of(y, count, "add operand").data;
+    int n = (int) count;
+    int full = n - n % CpuKernels.L;
+    for (int i = 0; i < full; i += CpuKernels.L) {
+      jdk.incubator.vector.FloatVector.fromArray(CpuKernels.F, xs, i)
+          .add(jdk.incubator.vector.FloatVector.fromArray(CpuKernels.F, ys, i))
+          .intoArray(xs, i);
+    }
+    for (int i = full; i < n; i++) {
+      xs[i] += ys[i];
+    }
+  }
+
+  @Override
+  public void gatherRows(DeviceBuffer src, int[] rows, int width, DeviceBuffer dst) {
+    float[] d = HostBuffer.of(dst, (long) rows.length * width, "gatherRows destination").data;
+    for (int j = 0; j < rows.length; j++) {
+      float[] s = HostBuffer.of(src, (long) (rows[j] + 1) * width, "gatherRows source").data;
+      System.arraycopy(s, rows[j] * width, d, j * width, width);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
