@@ -1,6 +1,13 @@
 package dev.brigade.engine.testing;
 
+import dev.brigade.engine.checkpoint.Checkpoint;
+import dev.brigade.engine.checkpoint.TensorData;
+import dev.brigade.engine.model.DType;
 import dev.brigade.engine.model.ModelConfig;
+import dev.brigade.engine.numeric.Dequantize;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * An independent Qwen3 forward pass for tests, in double precision on plain arrays, written
@@ -9,11 +16,29 @@ import dev.brigade.engine.model.ModelConfig;
  */
 public final class ReferenceQwen3 {
   private final ModelConfig c;
-  private final MemoryCheckpoint w;
+  private final Weights w;
+
+  /** Where the reference gets each weight's exact f32 values. */
+  private record Weights(Function<String, float[]> source, Map<String, float[]> cache) {
+    float[] values(String name) {
+      return cache.computeIfAbsent(name, source);
+    }
+  }
 
   public ReferenceQwen3(MemoryCheckpoint checkpoint) {
     this.c = checkpoint.config();
-    this.w = checkpoint;
+    this.w = new Weights(checkpoint::values, new HashMap<>());
+  }
+
+  /** A reference over any checkpoint, dequantising its tensors with engine-weights' codecs. */
+  public ReferenceQwen3(Checkpoint checkpoint) {
+    this.c = checkpoint.config();
+    this.w = new Weights(name -> {
+      TensorData t = checkpoint.tensor(name);
+      return t.dtype() == DType.F8_E4M3
+          ? Dequantize.fp8Blocks(t, checkpoint.tensor(name + "_scale_inv"))
+          : Dequantize.toFloats(t);
+    }, new HashMap<>());
   }
 
   /** logits[t][vocab] for every position t of {@code tokens}. */
