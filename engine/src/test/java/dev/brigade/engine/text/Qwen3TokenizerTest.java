@@ -68,6 +68,32 @@ class Qwen3TokenizerTest {
     assertEquals(c.decoded(), tok.decode(c.ids()));
   }
 
+  /**
+   * 600 random texts and 150 random id lists run through Hugging Face tokenizers 0.23.2 (see
+   * src/test/node/tokenizer_cases.js): ids, decode, and decode skipping special tokens.
+   */
+  @Test
+  void matchesHuggingFaceOnRandomReferenceCases() throws IOException {
+    JsonNode root;
+    try (InputStream in = getClass().getResourceAsStream("tokenizer_reference_cases.json")) {
+      root = new ObjectMapper().readTree(in);
+    }
+    int texts = 0;
+    for (JsonNode c : root) {
+      int[] ids = new int[c.get("ids").size()];
+      for (int i = 0; i < ids.length; i++) ids[i] = c.get("ids").get(i).intValue();
+      if (c.has("text")) {
+        texts++;
+        String text = c.get("text").textValue();
+        assertArrayEquals(ids, tok.encode(text), () -> "encode " + escape(text));
+      }
+      assertEquals(c.get("decoded").textValue(), tok.decode(ids), () -> "decode " + c.get("ids"));
+      assertEquals(c.get("decoded_skip_special").textValue(), tok.decode(ids, true), () -> "skip " + c.get("ids"));
+    }
+    assertEquals(600, texts);
+    assertEquals(750, root.size());
+  }
+
   @Test
   void specialTokensAndSizes() {
     assertEquals(151669, tok.vocabSize());
