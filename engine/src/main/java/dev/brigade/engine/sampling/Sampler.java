@@ -27,22 +27,25 @@ import java.util.List;
  * vLLM's default ("raw_logprobs").
  *
  * <p>Not thread-safe: it owns scratch arrays the size of the vocabulary, allocated once, so use
- * one sampler per thread. Top-k and top-p select candidates with a bounded heap instead of
- * sorting the vocabulary.
+ * one sampler per thread. Nothing sorts the vocabulary: top-k keeps a bounded heap, top-p
+ * buckets the weights and sorts only the buckets it may keep. Exponentials are computed in
+ * float arithmetic ({@link FloatExp}) so that draws are the same bits on every platform.
  */
 public final class Sampler {
 
   /** OpenAI allows at most 20 alternatives per token. */
   public static final int MAX_TOP_LOGPROBS = 20;
 
-  private static final int FIRST_TOP_P_CANDIDATES = 256;
+  private static final int BUCKET_SHIFT = 19;
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
   private float[] work = new float[0];
   private int[] seenStamp = new int[0];
   private int[] counts = new int[0];
   private long[] heap = new long[0];
-  private float[] scaled = new float[0];
+  private float[] candidates = new float[0];
+  /** Weights in [0, 1] bucketed by float bits >>> 19: 8 exponent bits and 4 mantissa bits. */
+  private final double[] bucketMass = new double[(Float.floatToRawIntBits(1f) >>> BUCKET_SHIFT) + 1];
   private int stamp;
 
   /** Throws IllegalArgumentException naming the first out-of-range parameter. */
@@ -149,91 +152,114 @@ public final class Sampler {
   }
 
   /**
-   * Temperature, filters and the draw. Scaled logits are {@code (x - max) / T}: the best is 0,
-   * so nothing overflows at tiny temperatures. They are computed where needed, never stored for
-   * the whole vocabulary except in the unfiltered case.
+   * Temperature, filters and the draw, on weights {@code w = exp((x - max) / T)}: the best token
+   * weighs exactly 1, nothing overflows at tiny temperatures, and min-p is simply
+   * {@code w >= minP}. Candidate order is weight descending, then id ascending.
    */
   private int draw(float[] x, int vocab, SamplingParams p, double u) {
     float max = x[argmax(x, vocab)];
     float invT = (float) (1.0 / p.temperature());
-    // Min-p in log space: p_i >= minP * p_max  <=>  scaled_i >= ln(minP), since scaled_max = 0.
-    float minLog = p.minP() > 0 ? (float) Math.log(p.minP()) : Float.NEGATIVE_INFINITY;
-
-    boolean topK = p.topK() > 0 && p.topK() < vocab;
+    float minWeight = (float) p.minP();
     boolean topP = p.topP() < 1;
-    if (!topK && !topP) return drawFromAll(x, vocab, max, invT, minLog, u);
-
-    // Candidates most likely first (scaling keeps the order); with top-p alone, grow the
-    // candidate set until it covers p.
-    double zAll = 0;
-    if (!topK) {
-      for (int i = 0; i < vocab; i++) zAll += Math.exp((x[i] - max) * invT);
-    }
-    int m = topK ? p.topK() : Math.min(vocab, FIRST_TOP_P_CANDIDATES);
-    while (true) {
+    int m;
+    int keep;
+    if (p.topK() > 0 && p.topK() < vocab) {
+      // Top-k: the k best by a bounded heap, then top-p within them (renormalised over the k).
+      m = p.topK();
       selectTop(x, vocab, m);
       Arrays.sort(heap, 0, m);
-      if (scaled.length < m) scaled = new float[Math.max(m, Math.min(vocab, 2 * scaled.length))];
-      for (int i = 0; i < m; i++) scaled[i] = (x[(int) heap[i]] - max) * invT;
-      double z = zAll;
-      if (topK) {
-        for (int i = 0; i < m; i++) z += Math.exp(scaled[i]);
+      float[] w = candidateWeights(m);
+      double z = 0;
+      for (int i = 0; i < m; i++) {
+        w[i] = FloatExp.exp((x[(int) heap[i]] - max) * invT);
+        z += w[i];
       }
-      int keep = topP ? topPCount(scaled, m, z * p.topP(), topK || m == vocab) : m;
-      if (keep > 0) {
-        keep = minPCount(scaled, keep, minLog);
-        return drawFromCandidates(scaled, keep, u);
+      keep = topP ? topPCount(w, m, z * p.topP()) : m;
+    } else {
+      float[] all = work; // may alias x (the penalised copy): each entry is read before written
+      double z = 0;
+      for (int i = 0; i < vocab; i++) {
+        all[i] = FloatExp.exp((x[i] - max) * invT);
+        z += all[i];
       }
-      m = Math.min(vocab, m * 8); // the m best did not reach p: look further
+      if (!topP) return drawFromAll(all, vocab, minWeight, u);
+      m = collectTopPCandidates(all, vocab, z * p.topP());
+      Arrays.sort(heap, 0, m);
+      float[] w = candidateWeights(m);
+      for (int i = 0; i < m; i++) w[i] = all[(int) heap[i]];
+      keep = topPCount(w, m, z * p.topP());
     }
+    keep = minPCount(candidates, keep, minWeight);
+    return drawFromCandidates(candidates, keep, u);
   }
 
   /**
-   * How many leading candidates top-p keeps; 0 if all m would be kept but the set is not
-   * {@code complete} (candidates beyond m might be needed too).
+   * Puts into {@code heap} the keys of every token that top-p might keep, without sorting the
+   * vocabulary: weights are bucketed by their float exponent and top 4 mantissa bits, and
+   * buckets are taken from the heaviest down until they hold the mass to reach. Tokens in lower
+   * buckets have at least that mass before them, so top-p drops them. Returns the count.
    */
-  private static int topPCount(float[] scaled, int m, double massToReach, boolean complete) {
+  private int collectTopPCandidates(float[] w, int vocab, double massToReach) {
+    Arrays.fill(bucketMass, 0);
+    for (int i = 0; i < vocab; i++) bucketMass[Float.floatToRawIntBits(w[i]) >>> BUCKET_SHIFT] += w[i];
+    int lowest = bucketMass.length - 1;
+    double cumulative = 0;
+    while (lowest > 0) {
+      cumulative += bucketMass[lowest];
+      if (cumulative >= massToReach) break;
+      lowest--;
+    }
+    int m = 0;
+    for (int i = 0; i < vocab; i++) {
+      if (Float.floatToRawIntBits(w[i]) >>> BUCKET_SHIFT >= lowest) heap[m++] = key(w[i], i);
+    }
+    return m;
+  }
+
+  private float[] candidateWeights(int m) {
+    if (candidates.length < m) candidates = new float[Math.max(m, 2 * candidates.length)];
+    return candidates;
+  }
+
+  /** How many leading candidates top-p keeps: each one whose predecessors weigh less than the mass to reach. */
+  private static int topPCount(float[] w, int m, double massToReach) {
     double before = 0;
     for (int i = 0; i < m; i++) {
       if (before >= massToReach) return i;
-      before += Math.exp(scaled[i]);
+      before += w[i];
     }
-    return complete ? m : 0;
+    return m;
   }
 
-  private static int minPCount(float[] scaled, int keep, float minLog) {
+  private static int minPCount(float[] w, int keep, float minWeight) {
     int k = 1; // the best token always survives
-    while (k < keep && scaled[k] >= minLog) k++;
+    while (k < keep && w[k] >= minWeight) k++;
     return k;
   }
 
-  private int drawFromCandidates(float[] scaled, int keep, double u) {
+  private int drawFromCandidates(float[] w, int keep, double u) {
     double total = 0;
-    for (int i = 0; i < keep; i++) total += Math.exp(scaled[i]);
+    for (int i = 0; i < keep; i++) total += w[i];
     double target = u * total;
     double cumulative = 0;
     for (int i = 0; i < keep; i++) {
-      cumulative += Math.exp(scaled[i]);
+      cumulative += w[i];
       if (cumulative > target) return (int) heap[i];
     }
     return (int) heap[keep - 1];
   }
 
-  /** No top-k or top-p: weights for the whole vocabulary go into the scratch array. */
-  private int drawFromAll(float[] x, int vocab, float max, float invT, float minLog, double u) {
-    float[] w = work; // may alias x (penalised copy): each entry is read before it is written
+  /** No top-k or top-p: walk the whole vocabulary in id order. */
+  private static int drawFromAll(float[] w, int vocab, float minWeight, double u) {
     double total = 0;
     for (int i = 0; i < vocab; i++) {
-      float s = (x[i] - max) * invT;
-      float weight = s >= minLog ? (float) Math.exp(s) : 0f;
-      w[i] = weight;
-      total += weight;
+      if (w[i] >= minWeight) total += w[i];
     }
     double target = u * total;
     double cumulative = 0;
     int last = 0;
     for (int i = 0; i < vocab; i++) {
-      if (w[i] == 0) continue;
+      if (w[i] == 0 || w[i] < minWeight) continue;
       cumulative += w[i];
       last = i;
       if (cumulative > target) return i;
@@ -298,8 +324,8 @@ public final class Sampler {
   private static double logSumExp(float[] logits) {
     float max = logits[argmax(logits, logits.length)];
     double sum = 0;
-    for (float l : logits) sum += Math.exp(l - max);
-    return max + Math.log(sum);
+    for (float l : logits) sum += FloatExp.exp(l - max);
+    return max + StrictMath.log(sum);
   }
 
   private int nextStamp() {
