@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "brigade 0.1.0",
     description = "Serve Qwen3 models from a mesh of GPUs and CPUs.",
-    subcommands = {CommandLine.HelpCommand.class, TokenizeCommand.class, BenchCommand.class, ChatCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, TokenizeCommand.class, BenchCommand.class, ChatCommand.class,
+        ModelCommand.class})
 public final class Brigade implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -30,6 +31,12 @@ public final class Brigade implements Runnable {
         (ex, cmd, parsed) -> {
           cmd.getErr().println("brigade: " + ex.getMessage());
           return 1;
+        });
+    cli.setParameterExceptionHandler(
+        (ex, args) -> {
+          ex.getCommandLine().getErr().println(
+              "brigade: " + ex.getMessage() + " (see --help)");
+          return 2;
         });
     return cli;
   }

@@ -88,7 +88,7 @@ public final class SafetensorsWriter {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ,
               StandardOpenOption.WRITE);
-          Arena arena = Arena.ofConfined()) {
+          Arena arena = Arena.ofShared()) { // fills may run on several threads
         MemorySegment out = channel.map(FileChannel.MapMode.READ_WRITE, 0, total, arena);
         out.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, padded);
         MemorySegment.copy(MemorySegment.ofArray(headerBytes), 0, out, 8, padded);

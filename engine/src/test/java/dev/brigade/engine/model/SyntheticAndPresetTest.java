@@ -109,7 +109,7 @@ class SyntheticAndPresetTest {
   @Test
   void presetWriterWritesShardsThatReadBackIdentically(@TempDir Path dir) {
     ModelConfig small = Presets.withLayers(
-        new ModelConfig("small-fp8", 1000, 256, 320, 3, 4, 2, 64, 1e-6, 1e6, null, false, 2048,
+        new ModelConfig("small-fp8", 10000, 256, 320, 3, 4, 2, 64, 1e-6, 1e6, null, false, 2048,
             DType.BF16, true, 1, 2), 2);
     var files = PresetWriter.write(new SyntheticCheckpoint(small, 9), dir, 300_000);
     assertTrue(files.contains(dir.resolve(Checkpoints.INDEX_FILE)), files.toString());
