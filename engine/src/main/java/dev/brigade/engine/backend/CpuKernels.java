@@ -105,24 +105,40 @@ final class CpuKernels {
         a3 = wv.fma(FloatVector.fromArray(F, x, x0 + 3 * in + i), a3);
       }
     }
-    float[] lanes = new float[L];
-    FloatVector[] acc = {a0, a1, a2, a3};
-    for (int k = 0; k < n; k++) {
-      acc[k].intoArray(lanes, 0);
-      float sum = 0;
-      for (int j = 0; j < L; j++) {
-        sum += lanes[j];
-      }
-      int xr = x0 + k * in;
-      for (int i = full; i < in; i++) {
-        float wi = FloatCodec.get(w.data, w.dtype, rowStart + i);
-        if (fp8) {
-          wi *= scale(w, o, i);
-        }
-        sum = Math.fma(wi, x[xr + i], sum);
-      }
-      out[(r0 + k) * outStride + (int) o] = sum;
+    store(w, o, x, in, x0, full, a0, out, r0 * outStride + (int) o);
+    if (n > 1) {
+      store(w, o, x, in, x0 + in, full, a1, out, (r0 + 1) * outStride + (int) o);
     }
+    if (n > 2) {
+      store(w, o, x, in, x0 + 2 * in, full, a2, out, (r0 + 2) * outStride + (int) o);
+    }
+    if (n > 3) {
+      store(w, o, x, in, x0 + 3 * in, full, a3, out, (r0 + 3) * outStride + (int) o);
+    }
+  }
+
+  /** Finishes one dot product: lanes in order, then the tail columns, into out[at]. */
+  private static void store(HostWeight w, long o, float[] x, int in, int xr, int full,
+      FloatVector acc, float[] out, int at) {
+    float sum = sumLanes(acc);
+    long rowStart = o * w.cols;
+    for (int i = full; i < in; i++) {
+      float wi = FloatCodec.get(w.data, w.dtype, rowStart + i);
+      if (w.scales != null) {
+        wi *= scale(w, o, i);
+      }
+      sum = Math.fma(wi, x[xr + i], sum);
+    }
+    out[at] = sum;
+  }
+
+  /** The lanes of acc added one by one in lane order (reduceLanes promises no order). */
+  static float sumLanes(FloatVector acc) {
+    float sum = 0;
+    for (int j = 0; j < L; j++) {
+      sum += acc.lane(j);
+    }
+    return sum;
   }
 
   /** Sum of squares of x[from, from + n) in the fixed lane order. */
@@ -133,12 +149,7 @@ final class CpuKernels {
       FloatVector v = FloatVector.fromArray(F, x, from + i);
       acc = v.fma(v, acc);
     }
-    float[] lanes = new float[L];
-    acc.intoArray(lanes, 0);
-    float sum = 0;
-    for (int j = 0; j < L; j++) {
-      sum += lanes[j];
-    }
+    float sum = sumLanes(acc);
     for (int i = full; i < n; i++) {
       sum = Math.fma(x[from + i], x[from + i], sum);
     }
@@ -152,12 +163,7 @@ final class CpuKernels {
     for (int i = 0; i < full; i += L) {
       acc = FloatVector.fromArray(F, q, qFrom + i).fma(loadKv(kv, e + i, bf16), acc);
     }
-    float[] lanes = new float[L];
-    acc.intoArray(lanes, 0);
-    float sum = 0;
-    for (int j = 0; j < L; j++) {
-      sum += lanes[j];
-    }
+    float sum = sumLanes(acc);
     for (int i = full; i < n; i++) {
       sum = Math.fma(q[qFrom + i], kvAt(kv, e + i, bf16), sum);
     }
