@@ -68,7 +68,27 @@ public final class Qwen3Tokenizer {
     if (file.modelType() != null && !file.modelType().equals("BPE")) {
       throw new IOException(source + ": model.type is " + file.modelType() + ", expected BPE");
     }
-    tokenToId = new HashMap<>(file.vocab());
+    Map<String, Integer> vocab = file.vocab();
+    int[] byteSymbols = new int[256];
+    for (int b = 0; b < 256; b++) {
+      Integer id = vocab.get(String.valueOf(ByteLevel.charOf(b)));
+      if (id == null) throw new IOException(source + ": vocab lacks the token for byte " + b);
+      byteSymbols[b] = id;
+    }
+    merges = new MergeTable(file.merges().size());
+    int rank = 0;
+    for (String[] pair : file.merges()) {
+      Integer left = vocab.get(pair[0]);
+      Integer right = vocab.get(pair[1]);
+      Integer merged = vocab.get(pair[0] + pair[1]);
+      if (left == null || right == null || merged == null) {
+        throw new IOException(
+            source + ": merge \"" + pair[0] + " " + pair[1] + "\" uses a token missing from the vocab");
+      }
+      merges.add(left, right, rank++, merged);
+    }
+    // From here on the map also holds the added tokens (so idOf finds them).
+    tokenToId = vocab;
     for (TokenizerFile.AddedToken t : file.addedTokens()) tokenToId.put(t.content(), t.id());
     int size = 0;
     for (int id : tokenToId.values()) {
@@ -78,7 +98,7 @@ public final class Qwen3Tokenizer {
     idToBytes = new byte[size][];
     special = new boolean[size];
     added = new boolean[size];
-    for (Map.Entry<String, Integer> e : file.vocab().entrySet()) {
+    for (Map.Entry<String, Integer> e : tokenToId.entrySet()) {
       idToBytes[e.getValue()] = bytesOfToken(e.getKey());
     }
     for (TokenizerFile.AddedToken t : file.addedTokens()) {
@@ -86,23 +106,7 @@ public final class Qwen3Tokenizer {
       special[t.id()] = t.special();
       added[t.id()] = true;
     }
-    for (int b = 0; b < 256; b++) {
-      Integer id = file.vocab().get(String.valueOf(ByteLevel.charOf(b)));
-      if (id == null) throw new IOException(source + ": vocab lacks the token for byte " + b);
-      byteSymbol[b] = id;
-    }
-    merges = new MergeTable(file.merges().size());
-    int rank = 0;
-    for (String[] pair : file.merges()) {
-      Integer left = file.vocab().get(pair[0]);
-      Integer right = file.vocab().get(pair[1]);
-      Integer merged = file.vocab().get(pair[0] + pair[1]);
-      if (left == null || right == null || merged == null) {
-        throw new IOException(
-            source + ": merge \"" + pair[0] + " " + pair[1] + "\" uses a token missing from the vocab");
-      }
-      merges.add(left, right, rank++, merged);
-    }
+    System.arraycopy(byteSymbols, 0, byteSymbol, 0, 256);
     Map<Character, List<TokenizerFile.AddedToken>> byFirst = new HashMap<>();
     for (TokenizerFile.AddedToken t : file.addedTokens()) {
       byFirst.computeIfAbsent(t.content().charAt(0), c -> new ArrayList<>()).add(t);
