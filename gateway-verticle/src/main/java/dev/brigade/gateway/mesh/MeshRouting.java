@@ -1,57 +1,63 @@
 package dev.brigade.gateway.mesh;
 
 import dev.brigade.protocol.control.PipelineRecord;
+import dev.brigade.protocol.plan.PipelineSpec;
+import dev.brigade.protocol.plan.PipelineState;
+import dev.brigade.protocol.plan.Stage;
+import dev.brigade.protocol.routing.Lease;
+import dev.brigade.protocol.routing.Leases;
+import dev.brigade.protocol.routing.Router;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Picks the pipeline with the lowest expected latency for one more sequence: its per-token
- * time (sum over stages of layers x measured seconds per layer) times the sequences already in
- * flight on it plus one. In-flight counts are leases, released when the sequence ends or moves.
- * Used on the service's context only.
+ * The gateway's use of the planner's {@link Router}: the pipeline table's records become
+ * routing specs (stage time = layers x the node's measured seconds per layer), the router picks
+ * the lowest expected latency, and each routed sequence holds a {@link Lease} on its pipeline
+ * until it finishes or moves. Used on the service's context only.
  */
 final class MeshRouting {
-  private final Map<String, Integer> inFlight = new HashMap<>();
+  private final Leases leases = new Leases();
 
-  record Lease(PipelineRecord pipeline, Runnable release) {
-    void releaseNow() {
-      release.run();
-    }
-  }
+  record Choice(PipelineRecord pipeline, Runnable release) {}
 
-  Lease choose(List<PipelineRecord> candidates) {
-    PipelineRecord best = null;
-    double bestCost = Double.MAX_VALUE;
-    for (PipelineRecord p : candidates) {
-      double cost = tokenSeconds(p) * (1 + inFlight.getOrDefault(p.pipelineId(), 0));
-      if (best == null || cost < bestCost) {
-        best = p;
-        bestCost = cost;
-      }
+  /**
+   * Picks a pipeline for a sequence of {@code tokens} context tokens (prompt + output limit)
+   * and leases it, or returns null when none of {@code candidates} can take it.
+   */
+  Choice choose(List<PipelineRecord> candidates, long tokens) {
+    Map<String, PipelineRecord> byId = new HashMap<>();
+    List<PipelineSpec> specs = new ArrayList<>();
+    for (PipelineRecord r : candidates) {
+      byId.put(r.pipelineId(), r);
+      specs.add(toSpec(r));
     }
-    String id = best.pipelineId();
-    inFlight.merge(id, 1, Integer::sum);
-    boolean[] released = {false};
-    return new Lease(best, () -> {
-      if (!released[0]) {
-        released[0] = true;
-        inFlight.computeIfPresent(id, (k, n) -> n <= 1 ? null : n - 1);
-      }
-    });
+    Optional<PipelineSpec> pick = Router.pick(specs, leases, tokens);
+    if (pick.isEmpty()) {
+      return null;
+    }
+    Lease lease = leases.acquire(pick.get().id(), tokens);
+    return new Choice(byId.get(lease.pipelineId()), () -> leases.release(lease));
   }
 
   int inFlight(String pipelineId) {
-    return inFlight.getOrDefault(pipelineId, 0);
+    return leases.inFlight(pipelineId);
   }
 
-  /** Expected seconds per decode step; unmeasured stages count a nominal millisecond per layer. */
-  static double tokenSeconds(PipelineRecord p) {
-    double s = 0;
-    for (PipelineRecord.Stage st : p.stages()) {
-      double perLayer = st.layerSeconds() > 0 ? st.layerSeconds() : 1e-3;
-      s += perLayer * (st.layerEnd() - st.layerStart());
+  /**
+   * The record as the router sees it. The table carries no KV capacity, so room is unbounded
+   * here: each stage enforces its own at admission and refuses with QUEUE_FULL, and the gateway
+   * then tries the next pipeline.
+   */
+  static PipelineSpec toSpec(PipelineRecord r) {
+    List<Stage> stages = new ArrayList<>();
+    for (PipelineRecord.Stage s : r.stages()) {
+      int layers = s.layerEnd() - s.layerStart();
+      stages.add(new Stage(s.nodeId(), s.layerStart(), s.layerEnd(), s.layerSeconds() * layers));
     }
-    return s;
+    return new PipelineSpec(r.pipelineId(), stages, PipelineState.READY, 0, Long.MAX_VALUE);
   }
 }

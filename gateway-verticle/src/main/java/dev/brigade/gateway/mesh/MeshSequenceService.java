@@ -203,10 +203,15 @@ public final class MeshSequenceService implements SequenceService {
               : "no ready pipeline can take the sequence");
       return;
     }
-    MeshRouting.Lease lease = routing.choose(options);
+    long tokens = (long) run.request.promptIds().length + run.request.maxTokens();
+    MeshRouting.Choice choice = routing.choose(options, tokens);
+    if (choice == null) {
+      fail(run, SequenceFailure.Kind.QUEUE_FULL, "no ready pipeline has room for the sequence; retry later");
+      return;
+    }
     run.attempt++;
-    run.pipeline = lease.pipeline();
-    run.releaseLease = lease::releaseNow;
+    run.pipeline = choice.pipeline();
+    run.releaseLease = choice.release();
     run.lastProgressNanos = System.nanoTime();
     int attempt = run.attempt;
     StartSequence start = new StartSequence(run.seqId(), attempt, gatewayId, run.request.promptIds(),

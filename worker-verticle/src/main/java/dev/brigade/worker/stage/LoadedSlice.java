@@ -16,19 +16,24 @@ import java.util.List;
 final class LoadedSlice implements AutoCloseable {
   private final SliceAssignment assignment;
   private final SliceModel model;
+  private final Backend backend;
   private final TailSampler sampler;
   private final long weightBytes;
   private final long kvBytes;
 
-  private LoadedSlice(SliceAssignment assignment, SliceModel model) {
+  private LoadedSlice(SliceAssignment assignment, SliceModel model, Backend backend) {
     this.assignment = assignment;
     this.model = model;
+    this.backend = backend;
     this.sampler = assignment.isTail() ? new TailSampler() : null;
     this.weightBytes = model.memory().weightBytes();
     this.kvBytes = model.memory().kvBytes();
   }
 
-  /** Reads only the assigned layers (plus embeddings at the head, norm and lm_head at the tail). */
+  /**
+   * Reads only the assigned layers (plus embeddings at the head, norm and lm_head at the tail).
+   * The slice owns {@code backend} from then on and closes it with itself.
+   */
   static LoadedSlice load(SliceAssignment a, Path modelDir, Backend backend, long kvBudgetBytes) {
     try (Checkpoint checkpoint = Checkpoints.open(modelDir)) {
       if (checkpoint.config().numLayers() != a.numLayers()) {
@@ -37,8 +42,21 @@ final class LoadedSlice implements AutoCloseable {
       }
       SliceModel model = SliceModel.load(checkpoint, new LayerRange(a.layerStart(), a.layerEnd()),
           backend, SliceOptions.withKvBudget(kvBudgetBytes));
-      return new LoadedSlice(a, model);
+      return new LoadedSlice(a, model, backend);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
     }
+  }
+
+  /** The same weights and KV cache serving new neighbours (a repaired or re-routed pipeline). */
+  LoadedSlice rerouted(SliceAssignment a) {
+    if (a.layerStart() != assignment.layerStart() || a.layerEnd() != assignment.layerEnd()
+        || a.numLayers() != assignment.numLayers()) {
+      throw new IllegalArgumentException("re-route to layers [" + a.layerStart() + ", " + a.layerEnd()
+          + ") of a slice holding [" + assignment.layerStart() + ", " + assignment.layerEnd() + ")");
+    }
+    return new LoadedSlice(a, model, backend);
   }
 
   SliceAssignment assignment() {
@@ -89,5 +107,6 @@ final class LoadedSlice implements AutoCloseable {
   @Override
   public void close() {
     model.close();
+    backend.close();
   }
 }

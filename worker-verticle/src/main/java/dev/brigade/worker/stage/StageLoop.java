@@ -102,6 +102,14 @@ final class StageLoop implements Runnable {
     figures.slice(loaded);
   }
 
+  /** Keeps weights, KV cache and running sequences; only the neighbours change. */
+  void reroute(SliceAssignment a) {
+    if (slice == null) {
+      throw new IllegalStateException("node " + nodeId + " has no slice to re-route");
+    }
+    slice = slice.rerouted(a);
+  }
+
   void uninstall() {
     dropAll();
     figures.slice(null);

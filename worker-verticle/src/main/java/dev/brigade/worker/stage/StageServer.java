@@ -69,18 +69,36 @@ public final class StageServer {
   /**
    * Loads layers [a.layerStart, a.layerEnd) of the checkpoint in {@code modelDir} onto {@code
    * backend}, with a KV cache of {@code kvBudgetBytes}, replacing any slice held before (its
-   * sequences are dropped). Runs on the compute thread; completes on the caller's context.
+   * sequences are dropped). The stage owns {@code backend} from then on and closes it when the
+   * slice is replaced or unloaded. Runs on the compute thread; completes on the caller's context.
    */
   public Future<Void> load(SliceAssignment a, Path modelDir, Backend backend, long kvBudgetBytes) {
     if (!a.nodeId().equals(nodeId)) {
       return Future.failedFuture("assignment for node " + a.nodeId() + " sent to node " + nodeId);
     }
     return onLoop(() -> {
+      loop.uninstall(); // the old slice's memory is returned before the new one is read
+      assignment = null;
       LoadedSlice loaded = LoadedSlice.load(a, modelDir, backend, kvBudgetBytes);
       loop.install(loaded);
       assignment = a;
       LOG.info("stage " + nodeId + ": loaded layers [" + a.layerStart() + ", " + a.layerEnd() + ") of "
           + a.numLayers() + " for pipeline " + a.pipelineId() + " (" + loaded.totalBlocks() + " KV blocks)");
+      return null;
+    });
+  }
+
+  /**
+   * Same layers, new pipeline neighbours or epoch (a repaired pipeline): keeps the weights and
+   * KV cache. Fails when no slice is loaded or the layers differ.
+   */
+  public Future<Void> reroute(SliceAssignment a) {
+    if (!a.nodeId().equals(nodeId)) {
+      return Future.failedFuture("assignment for node " + a.nodeId() + " sent to node " + nodeId);
+    }
+    return onLoop(() -> {
+      loop.reroute(a);
+      assignment = a;
       return null;
     });
   }

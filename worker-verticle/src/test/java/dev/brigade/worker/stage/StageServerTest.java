@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brigade.engine.backend.ScalarBackend;
 import dev.brigade.engine.sampling.SamplingParams;
 import dev.brigade.engine.testing.TinyModelFixture;
 import dev.brigade.protocol.Addresses;
+import dev.brigade.protocol.control.SliceAssignment;
 import dev.brigade.protocol.wire.FreeSequence;
 import dev.brigade.protocol.wire.Sampling;
 import dev.brigade.protocol.wire.SequenceError;
@@ -161,6 +163,30 @@ class StageServerTest {
     TokenCollector.Result r = result.get(120, TimeUnit.SECONDS);
     assertEquals(TokenEvent.Finish.STOP, r.finish());
     assertEquals(expected.subList(0, expected.indexOf(stop) + 1), r.tokens());
+  }
+
+  @Test
+  void aRerouteKeepsTheWeightsAndSendsToTheNewNeighbour() throws Exception {
+    Path model = TinyModelFixture.path(false);
+    cluster.loadPipeline("p2", model, 0, 3, 6);
+    SliceAssignment newTail = new SliceAssignment("p2", 1, 2, "w2", 3, 6, 6, null, "w0", 2);
+    await(StageCluster.onContext(cluster.workerVertx.get(2),
+        () -> cluster.stages.get(2).load(newTail, model, new ScalarBackend(), StageCluster.KV_BUDGET)));
+    SliceAssignment head = new SliceAssignment("p2", 0, 2, "w0", 0, 3, 6, "w2", "w0", 2);
+    long weights = cluster.stages.get(0).figures().weightBytes();
+    await(StageCluster.onContext(cluster.workerVertx.get(0), () -> cluster.stages.get(0).reroute(head)));
+    assertEquals(head, cluster.stages.get(0).assignment());
+    assertEquals(weights, cluster.stages.get(0).figures().weightBytes());
+
+    long sampledBefore = cluster.stages.get(2).figures().tokensSampled();
+    List<Integer> expected = ReferenceDecode.generate(model, PROMPT, SamplingParams.greedy(), 4);
+    assertEquals(expected, run(start("rerouted", PROMPT, Sampling.greedy(), 4)));
+    assertEquals(sampledBefore + 4, cluster.stages.get(2).figures().tokensSampled(), "w2 is the tail now");
+
+    SliceAssignment otherLayers = new SliceAssignment("p2", 0, 2, "w0", 0, 2, 6, "w2", "w0", 3);
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(StageCluster.onContext(cluster.workerVertx.get(0), () -> cluster.stages.get(0).reroute(otherLayers))));
+    assertTrue(e.getCause().getMessage().contains("re-route to layers [0, 2)"), e.getCause().getMessage());
   }
 
   private static Sampling toWire(SamplingParams p) {
