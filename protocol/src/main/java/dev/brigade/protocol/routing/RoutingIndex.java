@@ -18,16 +18,32 @@ import java.util.TreeSet;
  * exactly {@link Router#pick}'s. Larger requests scan in order. Not thread-safe.
  */
 public final class RoutingIndex {
-  private record Entry(double seconds, String id) {}
-
-  private static final Comparator<Entry> ORDER =
-      Comparator.comparingDouble(Entry::seconds).thenComparing(Entry::id);
-
   static final int TIGHT_LOOKS = 8;
 
+  private record Entry(double seconds, String id) {}
+
+  /** Same order as Router.pick: lower expected seconds, then smaller id. */
+  private static final Comparator<Entry> ORDER = (a, b) -> {
+    int c = Double.compare(a.seconds, b.seconds);
+    return c != 0 ? c : a.id.compareTo(b.id);
+  };
+
+  /** A pipeline with its routing figures computed once. */
+  private static final class Slot {
+    final PipelineSpec pipeline;
+    final double baseSeconds;
+    final double bottleneckSeconds;
+    Entry entry;
+
+    Slot(PipelineSpec p) {
+      pipeline = p;
+      baseSeconds = p.tokenSeconds();
+      bottleneckSeconds = p.bottleneckSeconds();
+    }
+  }
+
   private final Leases leases = new Leases();
-  private final Map<String, PipelineSpec> pipelines = new HashMap<>();
-  private final Map<String, Entry> entries = new HashMap<>();
+  private final Map<String, Slot> slots = new HashMap<>();
   /** Ready pipelines with at least typicalTokens of room. */
   private final TreeSet<Entry> roomy = new TreeSet<>(ORDER);
   /** Ready pipelines with less room than that. */
@@ -42,14 +58,22 @@ public final class RoutingIndex {
 
   /** Adds or replaces a pipeline (its state decides whether it is routable). */
   public void put(PipelineSpec p) {
-    unindex(p.id());
-    pipelines.put(p.id(), p);
-    index(p);
+    Slot old = slots.get(p.id());
+    if (old != null) unindex(old);
+    Slot slot = new Slot(p);
+    slots.put(p.id(), slot);
+    index(slot);
   }
 
   public void remove(String pipelineId) {
-    unindex(pipelineId);
-    pipelines.remove(pipelineId);
+    Slot old = slots.remove(pipelineId);
+    if (old != null) unindex(old);
+  }
+
+  /** True if the pipeline is known and can take {@code tokens} more context now. */
+  public boolean hasRoom(String pipelineId, long tokens) {
+    Slot s = slots.get(pipelineId);
+    return s != null && Router.hasRoom(s.pipeline, leases, tokens);
   }
 
   /** Routes one sequence and leases room for it, or empty when no ready pipeline has room. */
@@ -61,7 +85,7 @@ public final class RoutingIndex {
       int looks = 0;
       for (Entry e : tight) {
         if (++looks > TIGHT_LOOKS || (chosen != null && ORDER.compare(e, chosen) > 0)) break;
-        if (Router.hasRoom(pipelines.get(e.id()), leases, tokens)) {
+        if (Router.hasRoom(slots.get(e.id()).pipeline, leases, tokens)) {
           chosen = e;
           break;
         }
@@ -76,18 +100,18 @@ public final class RoutingIndex {
 
   /** Leases room on a named pipeline (e.g. a baseline policy's own choice). */
   public Lease acquireOn(String pipelineId, long tokens) {
-    unindex(pipelineId);
+    Slot slot = slots.get(pipelineId);
+    if (slot != null) unindex(slot);
     Lease lease = leases.acquire(pipelineId, tokens);
-    PipelineSpec p = pipelines.get(pipelineId);
-    if (p != null) index(p);
+    if (slot != null) index(slot);
     return lease;
   }
 
   public void release(Lease lease) {
-    unindex(lease.pipelineId());
+    Slot slot = slots.get(lease.pipelineId());
+    if (slot != null) unindex(slot);
     leases.release(lease);
-    PipelineSpec p = pipelines.get(lease.pipelineId());
-    if (p != null) index(p);
+    if (slot != null) index(slot);
   }
 
   public Leases leases() {
@@ -101,21 +125,24 @@ public final class RoutingIndex {
   private Entry firstWithRoom(TreeSet<Entry> set, long tokens, Entry better) {
     for (Entry e : set) {
       if (better != null && ORDER.compare(e, better) > 0) return better;
-      if (Router.hasRoom(pipelines.get(e.id()), leases, tokens)) return e;
+      if (Router.hasRoom(slots.get(e.id()).pipeline, leases, tokens)) return e;
     }
     return better;
   }
 
-  private void index(PipelineSpec p) {
+  private void index(Slot slot) {
+    PipelineSpec p = slot.pipeline;
     if (p.state() != PipelineState.READY) return;
-    Entry e = new Entry(Router.expectedSeconds(p, leases.leasedTokens(p.id()), batchWidth), p.id());
-    entries.put(p.id(), e);
-    if (Router.hasRoom(p, leases, typicalTokens)) roomy.add(e);
+    long leased = leases.leasedTokens(p.id());
+    Entry e = new Entry(slot.baseSeconds + leased * slot.bottleneckSeconds / batchWidth, p.id());
+    slot.entry = e;
+    if (leased + typicalTokens <= p.tokenCapacity()) roomy.add(e);
     else tight.add(e);
   }
 
-  private void unindex(String pipelineId) {
-    Entry e = entries.remove(pipelineId);
+  private void unindex(Slot slot) {
+    Entry e = slot.entry;
+    slot.entry = null;
     if (e != null && !roomy.remove(e)) tight.remove(e);
   }
 }

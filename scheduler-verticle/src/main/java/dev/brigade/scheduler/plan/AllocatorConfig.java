@@ -17,7 +17,7 @@ package dev.brigade.scheduler.plan;
 public record AllocatorConfig(
     long kvTokensPerLayer, double maxTokenSeconds, double linkBytesPerSecond, int maxStages) {
 
-  public static final AllocatorConfig DEFAULT = new AllocatorConfig(16_384, 0.5, 12.5e6, 16);
+  public static final AllocatorConfig DEFAULT = new AllocatorConfig(16_384, 0.25, 12.5e6, 16);
 
   public AllocatorConfig {
     if (kvTokensPerLayer < 0) throw new IllegalArgumentException("kvTokensPerLayer < 0");
