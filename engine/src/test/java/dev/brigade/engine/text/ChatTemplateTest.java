@@ -61,6 +61,21 @@ class ChatTemplateTest {
   }
 
   @Test
+  void openAiArgumentStringsAreParsedLikeVllmDoes() {
+    ToolCall parsed = ToolCall.fromOpenAi("c1", "f", "{\"city\":\"Paris\",\"n\":2.0}");
+    ToolCall notJson = ToolCall.fromOpenAi("c2", "f", "city=Paris");
+    String out =
+        ChatTemplate.render(
+            List.of(ChatMessage.user("u"), new ChatMessage("assistant", "", null, List.of(parsed, notJson), null)),
+            null, false, true);
+    assertEquals(
+        "<|im_start|>user\nu<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n"
+            + "<tool_call>\n{\"name\": \"f\", \"arguments\": {\"city\": \"Paris\", \"n\": 2.0}}\n</tool_call>\n"
+            + "<tool_call>\n{\"name\": \"f\", \"arguments\": city=Paris}\n</tool_call><|im_end|>\n",
+        out);
+  }
+
+  @Test
   void rejectsAnEmptyConversation() {
     assertThrows(IllegalArgumentException.class, () -> ChatTemplate.render(List.of(), null, true, true));
   }
