@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     version = "brigade 0.1.0",
     description = "Serve Qwen3 models from a mesh of GPUs and CPUs.",
     subcommands = {CommandLine.HelpCommand.class, TokenizeCommand.class, BenchCommand.class, ChatCommand.class,
-        ModelCommand.class, GenerateCommand.class, SimulateCommand.class})
+        ModelCommand.class, GenerateCommand.class, SimulateCommand.class, SchedulerCommand.class,
+        WorkerCommand.class})
 public final class Brigade implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -13,7 +13,11 @@ final class ModelCardPublisher {
   private ModelCardPublisher() {}
 
   static Future<Void> publish(Vertx vertx, ModelCard card) {
-    Map<String, String> entries = card.entries();
+    // Compressing the ~11 MB tokenizer takes a while: not on the event loop.
+    return vertx.executeBlocking(card::entries, false).compose(entries -> publish(vertx, entries));
+  }
+
+  private static Future<Void> publish(Vertx vertx, Map<String, String> entries) {
     return vertx.sharedData().<String, String>getClusterWideMap(MapNames.MODEL).compose(map -> {
       List<Future<Void>> puts = new ArrayList<>();
       entries.forEach((k, v) -> puts.add(map.put(k, v)));

@@ -2,113 +2,122 @@ package dev.brigade.scheduler;
 
 import dev.brigade.protocol.control.NodeRecord;
 import dev.brigade.protocol.control.PipelineRecord;
-import dev.brigade.protocol.control.PipelineRecord.Stage;
-import dev.brigade.protocol.control.PipelineState;
 import dev.brigade.protocol.plan.ModelShape;
 import dev.brigade.protocol.plan.NodeSpec;
 import dev.brigade.protocol.plan.PipelineSpec;
-import dev.brigade.protocol.plan.Plan;
+import dev.brigade.protocol.plan.PipelineState;
+import dev.brigade.protocol.plan.Stage;
 import dev.brigade.scheduler.plan.Allocator;
 import dev.brigade.scheduler.plan.AllocatorConfig;
-import dev.brigade.scheduler.plan.Capacity;
-import dev.brigade.scheduler.plan.Role;
+import dev.brigade.scheduler.plan.Fleet;
+import dev.brigade.scheduler.plan.FleetRestore;
+import dev.brigade.scheduler.plan.Repairer;
+import dev.brigade.scheduler.plan.Transition;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
- * The scheduler's use of the planning code: the allocator forms new pipelines from spare nodes,
- * and a broken pipeline is repaired by giving each lost stage's exact layer range to a spare
- * node with room for it in that role (so the surviving stages keep their loaded slices).
- * Nodes that failed to load a slice are left out until they register again.
+ * The scheduler's use of the planning code. Nodes that join before the first plan are laid out
+ * together by the {@link Allocator}; after that every join and leave goes through the {@link
+ * Repairer} (fill a lost stage from standby, re-split survivors, or wait broken; joins repair
+ * first, then form new pipelines). The planning state is a {@link Fleet}; this class only
+ * queues events and hands back the {@link Transition}s to carry out.
  */
 final class Placement {
   private final ModelShape shape;
-  private final AllocatorConfig allocatorConfig = AllocatorConfig.DEFAULT;
-  private final Capacity capacity;
+  private final AllocatorConfig config;
+  private final List<NodeSpec> joined = new ArrayList<>();
   private final Set<String> unfit = new HashSet<>();
+  private Fleet fleet;
 
-  Placement(ModelShape shape) {
+  Placement(ModelShape shape, AllocatorConfig config) {
     this.shape = shape;
-    this.capacity = new Capacity(shape, allocatorConfig);
+    this.config = config;
   }
 
-  /**
-   * Complete pipelines the allocator forms from {@code pool}, numbered from {@code firstNumber}
-   * (pipeline "p" + n has epoch n, so numbers and epochs never repeat); empty when none fits.
-   */
-  List<PipelineRecord> form(List<NodeRecord> pool, long firstNumber) {
-    List<NodeRecord> usable = pool.stream().filter(n -> !unfit.contains(n.nodeId())).toList();
-    if (usable.isEmpty()) {
+  /** Queues a join; it takes effect at the next {@link #plan()}. */
+  void join(NodeRecord n) {
+    unfit.remove(n.nodeId());
+    joined.removeIf(s -> s.nodeId().equals(n.nodeId()));
+    joined.add(spec(n));
+  }
+
+  /** Applies the queued joins: one allocation the first time, then a repair-or-form per node. */
+  List<Transition> plan() {
+    List<Transition> out = new ArrayList<>();
+    if (joined.isEmpty()) {
+      return out;
+    }
+    if (fleet == null) {
+      fleet = Fleet.allocate(shape, config, List.copyOf(joined), Allocator.KRule.BEST, out);
+    } else {
+      for (NodeSpec n : joined) {
+        if (fleet.node(n.nodeId()) == null) {
+          out.addAll(Repairer.join(fleet, n));
+        }
+      }
+    }
+    joined.clear();
+    return out;
+  }
+
+  /** A node left (or failed to load): repair what it served. */
+  List<Transition> leave(String nodeId) {
+    joined.removeIf(s -> s.nodeId().equals(nodeId));
+    if (fleet == null || fleet.node(nodeId) == null) {
       return List.of();
     }
-    Map<String, NodeRecord> byId = new java.util.HashMap<>();
-    usable.forEach(n -> byId.put(n.nodeId(), n));
-    List<NodeSpec> specs = usable.stream().map(Placement::spec).toList();
-    Plan plan = Allocator.allocate(shape, specs, allocatorConfig, Allocator.KRule.BEST, firstNumber);
-    List<PipelineRecord> formed = new ArrayList<>();
-    for (int i = 0; i < plan.pipelines().size(); i++) {
-      PipelineSpec spec = plan.pipelines().get(i);
-      List<Stage> stages = new ArrayList<>();
-      for (dev.brigade.protocol.plan.Stage s : spec.stages()) {
-        stages.add(new Stage(s.nodeId(), s.start(), s.end(), byId.get(s.nodeId()).layerSeconds(), false));
-      }
-      formed.add(new PipelineRecord(spec.id(), PipelineState.LOADING, firstNumber + i, shape.numLayers(), stages));
-    }
-    return formed;
+    return Repairer.leave(fleet, nodeId);
   }
 
-  /**
-   * {@code broken} with every stage whose node is not {@code healthy} handed to a spare node,
-   * as a new epoch; empty when the spares cannot fill every gap.
-   */
-  Optional<PipelineRecord> repair(
-      PipelineRecord broken, Function<Stage, Boolean> healthy, List<NodeRecord> spares, long epoch) {
-    List<NodeRecord> free = new ArrayList<>(spares.stream().filter(n -> !unfit.contains(n.nodeId())).toList());
-    List<Stage> stages = new ArrayList<>(broken.stages());
-    boolean changed = false;
-    for (int i = 0; i < stages.size(); i++) {
-      Stage s = stages.get(i);
-      if (healthy.apply(s)) {
-        continue;
-      }
-      Role role = Role.of(i, stages.size());
-      Optional<NodeRecord> fit = free.stream()
-          .filter(n -> capacity.layers(spec(n), role) >= s.layerEnd() - s.layerStart())
-          .min(Comparator.comparingDouble(NodeRecord::layerSeconds).thenComparing(NodeRecord::nodeId));
-      if (fit.isEmpty()) {
-        return Optional.empty();
-      }
-      free.remove(fit.get());
-      stages.set(i, new Stage(fit.get().nodeId(), s.layerStart(), s.layerEnd(), fit.get().layerSeconds(), false));
-      changed = true;
+  /** Every stage of the pipeline confirmed its slice. */
+  void ready(String pipelineId) {
+    if (fleet != null) {
+      fleet.markReady(pipelineId);
     }
-    if (!changed) {
-      return Optional.empty();
-    }
-    // A new epoch: every stage gets a fresh assignment (neighbours changed) and confirms again.
-    List<Stage> unconfirmed = stages.stream().map(s -> s.withLoaded(false)).toList();
-    return Optional.of(new PipelineRecord(broken.pipelineId(), PipelineState.LOADING, epoch, shape.numLayers(), unconfirmed));
   }
 
-  void markUnfit(String nodeId) {
+  /** Drops a node that could not load its slice until it registers again. */
+  List<Transition> markUnfit(String nodeId) {
     unfit.add(nodeId);
-  }
-
-  void forgetUnfit(String nodeId) {
-    unfit.remove(nodeId);
+    return leave(nodeId);
   }
 
   boolean isUnfit(String nodeId) {
     return unfit.contains(nodeId);
   }
 
+  /**
+   * Takes over a previous scheduler's state from the maps. Returns the repairs that spare nodes
+   * can make at once for pipelines that lost a stage while no scheduler watched.
+   */
+  List<Transition> restore(List<NodeRecord> liveNodes, List<PipelineRecord> pipelines) {
+    List<PipelineSpec> specs = pipelines.stream().map(Placement::spec).toList();
+    fleet = FleetRestore.restore(shape, config, liveNodes.stream().map(Placement::spec).toList(), specs);
+    List<Transition> out = new ArrayList<>();
+    if (!fleet.brokenPipelines().isEmpty()) {
+      // The Repairer repairs on joins: let each spare node join again.
+      for (NodeRecord n : liveNodes) {
+        if (fleet.pipelineOf(n.nodeId()) == null && !fleet.brokenPipelines().isEmpty()) {
+          fleet.removeNode(n.nodeId());
+          out.addAll(Repairer.join(fleet, spec(n)));
+        }
+      }
+    }
+    return out;
+  }
+
   static NodeSpec spec(NodeRecord n) {
     return NodeSpec.of(n.nodeId(), n.memoryBytes(), n.layerSeconds());
+  }
+
+  static PipelineSpec spec(PipelineRecord p) {
+    List<Stage> stages = p.stages().stream()
+        .map(s -> new Stage(s.nodeId(), s.layerStart(), s.layerEnd(),
+            Math.max(1e-9, s.layerSeconds()) * (s.layerEnd() - s.layerStart())))
+        .toList();
+    return new PipelineSpec(p.pipelineId(), stages, PipelineState.valueOf(p.state().name()), 0, 0);
   }
 }

@@ -2,6 +2,7 @@ package dev.brigade.scheduler;
 
 import dev.brigade.protocol.control.ModelCard;
 import dev.brigade.protocol.plan.ModelShape;
+import dev.brigade.scheduler.plan.AllocatorConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param planDelay how long to wait after a join before planning, so workers starting together
  *     are planned together
  * @param requestTimeout send timeout of every request the scheduler makes on the event bus
+ * @param allocator the planner's settings (KV reserve, latency ceiling, longest pipeline)
  */
 public record SchedulerConfig(
     String schedulerId,
@@ -24,7 +26,8 @@ public record SchedulerConfig(
     ModelCard card,
     Duration heartbeatTimeout,
     Duration planDelay,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    AllocatorConfig allocator) {
 
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_PLAN_DELAY = Duration.ofMillis(1500);
@@ -40,6 +43,7 @@ public record SchedulerConfig(
     if (planDelay == null || planDelay.isNegative()) {
       throw new IllegalArgumentException("plan delay must not be negative: " + planDelay);
     }
+    Objects.requireNonNull(allocator, "allocator config");
     if (requestTimeout == null || requestTimeout.toMillis() < 1) {
       throw new IllegalArgumentException("request timeout must be positive: " + requestTimeout);
     }
@@ -48,10 +52,23 @@ public record SchedulerConfig(
   /** Defaults for timing. */
   public static SchedulerConfig of(String schedulerId, String joinToken, ModelShape shape, ModelCard card) {
     return new SchedulerConfig(schedulerId, joinToken, shape, card,
-        DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_PLAN_DELAY, DEFAULT_REQUEST_TIMEOUT);
+        DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_PLAN_DELAY, DEFAULT_REQUEST_TIMEOUT, AllocatorConfig.DEFAULT);
   }
 
   public SchedulerConfig withTimings(Duration heartbeat, Duration plan) {
-    return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeat, plan, requestTimeout);
+    return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeat, plan, requestTimeout, allocator);
+  }
+
+  /**
+   * Pipelines slower than {@code seconds} per token at batch 1 are not formed. CPU clusters
+   * serving large models, and tests on a loaded machine, raise it.
+   */
+  public SchedulerConfig withMaxTokenSeconds(double seconds) {
+    if (!(seconds > 0) || Double.isInfinite(seconds)) {
+      throw new IllegalArgumentException("--max-token-seconds " + seconds + " must be a positive number");
+    }
+    AllocatorConfig a = new AllocatorConfig(allocator.kvTokensPerLayer(), seconds,
+        allocator.linkBytesPerSecond(), allocator.maxStages());
+    return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeatTimeout, planDelay, requestTimeout, a);
   }
 }

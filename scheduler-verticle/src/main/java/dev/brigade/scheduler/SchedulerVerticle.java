@@ -15,6 +15,7 @@ import dev.brigade.protocol.control.SliceLoaded;
 import dev.brigade.protocol.control.Unload;
 import dev.brigade.protocol.control.PipelineRecord.Stage;
 import dev.brigade.protocol.control.PipelineState;
+import dev.brigade.scheduler.plan.Transition;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -53,7 +54,7 @@ public final class SchedulerVerticle extends VerticleBase {
   public SchedulerVerticle(SchedulerConfig config) {
     this.config = config;
     this.joinPolicy = new JoinPolicy(config.joinToken());
-    this.placement = new Placement(config.shape());
+    this.placement = new Placement(config.shape(), config.allocator());
   }
 
   @Override
@@ -116,8 +117,9 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   /**
-   * After taking over: nodes that left while no scheduler watched are lost; clocks restart for
-   * the others; unconfirmed assignments are sent again (workers treat repeats as no-ops).
+   * After taking over: clocks restart for live nodes, nodes that left while no scheduler watched
+   * are gone, the planning state is rebuilt from the tables, and unconfirmed assignments are sent
+   * again (workers treat repeats as no-ops).
    */
   private void resumeFromMaps() {
     long now = System.currentTimeMillis();
@@ -126,21 +128,27 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     for (NodeRecord n : List.copyOf(nodes.all())) {
       epoch = Math.max(epoch, n.epoch());
-      if (n.alive()) {
+      if (n.alive() && !membership.isMember(n.clusterMemberId())) {
+        LOG.log(Level.WARNING, "node " + n.nodeId() + " left while no scheduler was active");
+        nodes.put(n.nodeId(), n.withState(NodeState.GONE));
+      } else if (n.alive()) {
         nodes.put(n.nodeId(), n.withHeartbeat(new Heartbeat(n.nodeId(), n.activeSequences(), n.freeMemoryBytes()), now));
       }
     }
-    for (NodeRecord n : List.copyOf(nodes.all())) {
-      if (n.alive() && !membership.isMember(n.clusterMemberId())) {
-        nodeLost(n.nodeId(), "left the cluster while no scheduler was active");
+    for (PipelineRecord p : List.copyOf(pipelines.all())) {
+      if (p.stages().stream().anyMatch(s -> !servesPipeline(s, p))) {
+        pipelines.put(p.pipelineId(), p.withState(PipelineState.BROKEN));
       }
     }
+    List<Transition> repairs = placement.restore(
+        nodes.all().stream().filter(NodeRecord::alive).toList(), List.copyOf(pipelines.all()));
     for (PipelineRecord p : List.copyOf(pipelines.all())) {
       if (p.state() == PipelineState.LOADING) {
         sendAssignments(p);
       }
     }
-    schedulePlanning();
+    carryOut(repairs);
+    LOG.log(Level.INFO, "resumed with " + nodes.all().size() + " nodes and " + pipelines.all().size() + " pipelines");
   }
 
   // ---- messages from workers ----------------------------------------------------------------
@@ -182,7 +190,7 @@ public final class SchedulerVerticle extends VerticleBase {
       nodeLost(r.nodeId(), "registered again from a new process");
     }
     nodes.put(r.nodeId(), NodeRecord.joined(r, System.currentTimeMillis()).withState(NodeState.STANDBY));
-    placement.forgetUnfit(r.nodeId());
+    placement.join(nodes.get(r.nodeId()));
     LOG.log(Level.INFO, "node " + r.nodeId() + " joined (" + r.backend() + ", " + r.memoryBytes() + " bytes)");
     schedulePlanning();
     return null;
@@ -208,15 +216,15 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     if (!s.succeeded()) {
       LOG.log(Level.WARNING, "node " + s.nodeId() + " could not load its slice: " + s.error());
-      placement.markUnfit(s.nodeId());
       nodes.put(n.nodeId(), n.unplaced(NodeState.STANDBY));
-      loseStage(p);
+      carryOut(placement.markUnfit(s.nodeId()));
       return;
     }
     nodes.put(n.nodeId(), n.withState(NodeState.READY));
     PipelineRecord updated = p.withStage(p.stageOf(s.nodeId()), st -> st.withLoaded(true));
     if (updated.allLoaded() && updated.state() == PipelineState.LOADING) {
       updated = updated.withState(PipelineState.READY);
+      placement.ready(p.pipelineId());
       LOG.log(Level.INFO, "pipeline " + p.pipelineId() + " is ready: " + p.stages());
     }
     pipelines.put(updated.pipelineId(), updated);
@@ -259,22 +267,7 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     LOG.log(Level.WARNING, "node " + nodeId + " is gone: " + why);
     nodes.put(nodeId, n.withState(NodeState.GONE));
-    for (PipelineRecord p : List.copyOf(pipelines.all())) {
-      if (p.uses(nodeId)) {
-        loseStage(p);
-      }
-    }
-    schedulePlanning();
-  }
-
-  /** A stage's node is lost: fill the gap from standby now, or mark the pipeline broken. */
-  private void loseStage(PipelineRecord p) {
-    if (p.state() == PipelineState.DRAINING) {
-      retire(p);
-      return;
-    }
-    pipelines.put(p.pipelineId(), p.withState(PipelineState.BROKEN));
-    repairBroken();
+    carryOut(placement.leave(nodeId));
   }
 
   // ---- placement ----------------------------------------------------------------------------
@@ -287,84 +280,61 @@ public final class SchedulerVerticle extends VerticleBase {
     long delay = Math.max(1, config.planDelay().toMillis());
     planTimer = vertx.setTimer(delay, id -> {
       planTimer = -1;
-      plan();
+      carryOut(placement.plan());
     });
   }
 
-  private void plan() {
-    repairBroken();
-    dissolveUnrepairable();
-    formNewPipelines();
-  }
-
-  /** Fills every broken pipeline's gaps from standby nodes, when the standby pool can. */
-  private void repairBroken() {
-    for (PipelineRecord p : List.copyOf(pipelines.all())) {
-      if (p.state() != PipelineState.BROKEN) {
-        continue;
-      }
-      placement.repair(p, st -> servesPipeline(st, p), standbyNodes(), ++epoch).ifPresent(fixed -> {
-        LOG.log(Level.INFO, "repairing pipeline " + p.pipelineId() + " -> " + fixed.stages());
-        pipelines.put(fixed.pipelineId(), fixed);
-        sendAssignments(fixed);
-      });
-    }
-  }
-
-  /**
-   * Broken pipelines that standby nodes cannot fill are given up when their survivors plus the
-   * standby pool can form at least one complete pipeline; a broken pipeline serves nothing, so
-   * nothing needs draining.
-   */
-  private void dissolveUnrepairable() {
-    List<PipelineRecord> broken = new ArrayList<>();
-    for (PipelineRecord p : pipelines.all()) {
-      if (p.state() == PipelineState.BROKEN) {
-        broken.add(p);
+  /** Makes the planner's decisions real: the pipeline table, node states and slice orders. */
+  private void carryOut(List<Transition> transitions) {
+    for (Transition t : transitions) {
+      switch (t.kind()) {
+        case FORM, REPAIR -> load(t);
+        case BREAK -> markBroken(t.pipeline().id());
+        case DRAIN -> markDraining(t.pipeline().id());
+        case DISSOLVE -> dissolve(t);
       }
     }
-    if (broken.isEmpty()) {
-      return;
-    }
-    List<NodeRecord> pool = new ArrayList<>(standbyNodes());
-    for (PipelineRecord p : broken) {
-      for (Stage s : p.stages()) {
-        if (servesPipeline(s, p)) {
-          pool.add(nodes.get(s.nodeId()));
-        }
-      }
-    }
-    if (placement.form(pool, epoch + 1).isEmpty()) {
-      return;
-    }
-    broken.forEach(this::retire);
   }
 
-  /** Lets standby nodes form new complete pipelines. */
-  private void formNewPipelines() {
-    List<NodeRecord> standby = standbyNodes();
-    if (standby.isEmpty()) {
-      return;
-    }
-    long first = epoch + 1;
-    List<PipelineRecord> formed = placement.form(standby, first);
-    epoch = Math.max(epoch, first + formed.size() - 1);
-    for (PipelineRecord p : formed) {
-      LOG.log(Level.INFO, "forming pipeline " + p.pipelineId() + " " + p.stages());
-      pipelines.put(p.pipelineId(), p);
-      sendAssignments(p);
-    }
-  }
-
-  /** Removes a pipeline and sends its live nodes back to standby. */
-  private void retire(PipelineRecord p) {
-    pipelines.remove(p.pipelineId());
-    for (Stage s : p.stages()) {
+  /** A new or repaired pipeline: a new epoch, every stage gets its (possibly same) slice again. */
+  private void load(Transition t) {
+    List<Stage> stages = new ArrayList<>();
+    for (dev.brigade.protocol.plan.Stage s : t.pipeline().stages()) {
       NodeRecord n = nodes.get(s.nodeId());
-      if (servesPipeline(s, p)) {
-        nodes.put(n.nodeId(), n.unplaced(NodeState.STANDBY));
-        send(Addresses.workerControl(n.nodeId()), ControlMessages.UNLOAD,
-            new Unload(n.nodeId(), p.pipelineId(), p.epoch()).toJson());
+      stages.add(new Stage(s.nodeId(), s.start(), s.end(), n == null ? 0 : n.layerSeconds(), false));
+    }
+    PipelineRecord p = new PipelineRecord(t.pipeline().id(), PipelineState.LOADING, ++epoch, config.shape().numLayers(), stages);
+    LOG.log(Level.INFO, (t.kind() == Transition.Kind.FORM ? "forming" : "repairing") + " pipeline "
+        + p.pipelineId() + " " + describe(p));
+    pipelines.put(p.pipelineId(), p);
+    sendAssignments(p);
+  }
+
+  private void markBroken(String pipelineId) {
+    PipelineRecord p = pipelines.get(pipelineId);
+    if (p != null) {
+      LOG.log(Level.WARNING, "pipeline " + pipelineId + " is broken; it waits for a node to fill the gap");
+      pipelines.put(pipelineId, p.withState(PipelineState.BROKEN));
+    }
+  }
+
+  private void markDraining(String pipelineId) {
+    PipelineRecord p = pipelines.get(pipelineId);
+    if (p != null) {
+      pipelines.put(pipelineId, p.withState(PipelineState.DRAINING));
+    }
+  }
+
+  /** The pipeline is gone; its live nodes are spare again and drop their slices. */
+  private void dissolve(Transition t) {
+    PipelineRecord p = pipelines.get(t.pipeline().id());
+    pipelines.remove(t.pipeline().id());
+    for (String nodeId : t.freedNodes()) {
+      NodeRecord n = nodes.get(nodeId);
+      if (n != null && n.alive()) {
+        nodes.put(nodeId, n.unplaced(NodeState.STANDBY));
+        send(Addresses.workerControl(nodeId), ControlMessages.UNLOAD,
+            new Unload(nodeId, t.pipeline().id(), p == null ? epoch : p.epoch()).toJson());
       }
     }
   }
@@ -383,16 +353,19 @@ public final class SchedulerVerticle extends VerticleBase {
     }
   }
 
+  private static String describe(PipelineRecord p) {
+    StringBuilder b = new StringBuilder();
+    for (Stage s : p.stages()) {
+      b.append(b.isEmpty() ? "" : " -> ").append(s.nodeId()).append(" [").append(s.layerStart())
+          .append(", ").append(s.layerEnd()).append(")");
+    }
+    return b.toString();
+  }
+
   /** True when the stage's node is alive and placed on this pipeline. */
   private boolean servesPipeline(Stage s, PipelineRecord p) {
     NodeRecord n = nodes.get(s.nodeId());
-    return n != null && n.alive() && p.pipelineId().equals(n.pipelineId()) && !placement.isUnfit(n.nodeId());
-  }
-
-  private List<NodeRecord> standbyNodes() {
-    return nodes.all().stream()
-        .filter(n -> n.state() == NodeState.STANDBY && !placement.isUnfit(n.nodeId()))
-        .toList();
+    return n != null && n.alive() && p.pipelineId().equals(n.pipelineId());
   }
 
   /** A request with a timeout; the answer is an acknowledgement, outcomes come back as messages. */

@@ -14,8 +14,9 @@ import java.util.SplittableRandom;
 
 /**
  * The worker's speed, measured at start: decode steps of one token through one real layer of
- * the model on the chosen backend. The median step time is the per-layer decode seconds the
- * allocator water-fills with. Blocking; run it off the event loop.
+ * the model on the chosen backend. The fastest step is the per-layer decode seconds the allocator
+ * water-fills with: on a shared machine the slower steps measure the neighbours, not this node.
+ * Blocking; run it off the event loop.
  */
 public final class Calibration {
   private static final int WARMUP_STEPS = 4;
@@ -31,7 +32,7 @@ public final class Calibration {
       // A middle layer needs no embeddings or lm_head, so the measurement costs little memory.
       LayerRange range = layers >= 3 ? new LayerRange(1, 2) : new LayerRange(0, 1);
       try (SliceModel slice = SliceModel.load(cp, range, backend, SliceOptions.withKvBudget(KV_BUDGET))) {
-        return median(timeSteps(slice, cp.config().hiddenSize(), range.isHead()));
+        return fastest(timeSteps(slice, cp.config().hiddenSize(), range.isHead()));
       }
     }
   }
@@ -61,9 +62,7 @@ public final class Calibration {
     return seconds;
   }
 
-  private static double median(double[] xs) {
-    double[] sorted = xs.clone();
-    Arrays.sort(sorted);
-    return Math.max(1e-9, sorted[sorted.length / 2]);
+  private static double fastest(double[] xs) {
+    return Math.max(1e-9, Arrays.stream(xs).min().orElseThrow());
   }
 }

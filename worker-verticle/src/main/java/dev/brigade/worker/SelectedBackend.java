@@ -2,7 +2,7 @@ package dev.brigade.worker;
 
 import dev.brigade.engine.backend.Backend;
 import dev.brigade.engine.backend.BackendProvider;
-import dev.brigade.engine.backend.ScalarBackend;
+import dev.brigade.engine.backend.CpuBackend;
 import java.lang.System.Logger.Level;
 import java.util.Locale;
 import java.util.ServiceLoader;
@@ -33,7 +33,7 @@ public record SelectedBackend(String name, String device, Supplier<Backend> fact
 
   private static SelectedBackend cpu() {
     int cores = Runtime.getRuntime().availableProcessors();
-    return new SelectedBackend("cpu", cores + " CPU cores", ScalarBackend::new);
+    return new SelectedBackend("cpu", cores + " CPU cores", CpuBackend::new);
   }
 
   private static SelectedBackend cuda() {

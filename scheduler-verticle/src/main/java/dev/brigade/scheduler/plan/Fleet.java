@@ -120,6 +120,11 @@ public final class Fleet {
     return "p" + nextId++;
   }
 
+  /** Ids made from now on come after {@code id} when it is one of ours ("p" + n); used on restore. */
+  void skipPastId(String id) {
+    if (id.matches("p[0-9]{1,18}")) nextId = Math.max(nextId, Long.parseLong(id.substring(1)) + 1);
+  }
+
   /** Adds a node to standby (a join). */
   public void addStandby(NodeSpec node) {
     if (nodes.containsKey(node.nodeId()))
