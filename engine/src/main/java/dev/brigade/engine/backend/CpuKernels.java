@@ -9,6 +9,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -24,9 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * order.)
  *
  * <p>Dtypes widen to f32 exactly by bit moves: bf16 is the top half of an f32; f16 and FP8 E4M3
- * have their exponent+mantissa shifted into f32 position and are multiplied by 2^(127-bias)
- * (2^112, 2^120), which also maps their subnormals exactly. Only f16 inf/NaN and the FP8 NaN
- * code would widen to large finite values instead; checkpoints hold no such weights.
+ * have their exponent+mantissa shifted into f32 position and the exponent rebiased, subnormals
+ * converted from their mantissa. Only f16 inf/NaN and the FP8 NaN code would widen to large
+ * finite values instead; checkpoints hold no such weights.
  */
 final class CpuKernels {
   private CpuKernels() {}
@@ -40,32 +41,54 @@ final class CpuKernels {
   static final VectorSpecies<Byte> B =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4));
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-  private static final float TWO_POW_112 = 0x1p112f;
-  private static final float TWO_POW_120 = 0x1p120f;
 
   /** L f32 values widened from the weight's stored dtype at element index {@code e}. */
   static FloatVector load(HostWeight w, long e) {
     MemorySegment seg = w.data;
     return switch (w.dtype) {
       case F32 -> FloatVector.fromMemorySegment(F, seg, e * 4, LE);
-      case BF16 -> ((IntVector) ShortVector.fromMemorySegment(S, seg, e * 2, LE)
-              .convertShape(VectorOperators.S2I, I, 0))
-          .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-      case F16 -> {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, e * 2, LE)
-            .convertShape(VectorOperators.S2I, I, 0);
-        IntVector bits = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13)
-            .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16));
-        yield bits.reinterpretAsFloats().mul(TWO_POW_112);
-      }
-      case F8_E4M3 -> {
-        IntVector b = (IntVector) ByteVector.fromMemorySegment(B, seg, e, LE)
-            .convertShape(VectorOperators.B2I, I, 0);
-        IntVector bits = b.and(0x7F).lanewise(VectorOperators.LSHL, 20)
-            .or(b.and(0x80).lanewise(VectorOperators.LSHL, 24));
-        yield bits.reinterpretAsFloats().mul(TWO_POW_120);
-      }
+      case BF16 -> bf16(seg, e);
+      case F16 -> f16(seg, e);
+      case F8_E4M3 -> fp8(seg, e);
     };
+  }
+
+  static FloatVector bf16(MemorySegment seg, long e) {
+    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, e * 2, LE)
+        .convertShape(VectorOperators.S2I, I, 0);
+    return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+  }
+
+  /**
+   * f16 to f32 without float arithmetic on subnormals (slow on x86): normal values get their
+   * exponent rebiased (+112) in the integer domain; subnormals (exponent 0) are mantissa * 2^-24
+   * via an exact int-to-float conversion.
+   */
+  static FloatVector f16(MemorySegment seg, long e) {
+    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, e * 2, LE)
+        .convertShape(VectorOperators.S2I, I, 0);
+    return widen(h, 0x7FFF, 13, 112, 0x7C00, 0x3FF, 0x1p-24f, 16);
+  }
+
+  /** FP8 E4M3 to f32 the same way: exponent +120, subnormals mantissa * 2^-9. */
+  static FloatVector fp8(MemorySegment seg, long e) {
+    IntVector b = (IntVector) ByteVector.fromMemorySegment(B, seg, e, LE)
+        .convertShape(VectorOperators.B2I, I, 0);
+    return widen(b, 0x7F, 20, 120, 0x78, 0x7, 0x1p-9f, 24);
+  }
+
+  private static FloatVector widen(IntVector code, int magnitudeMask, int shift, int rebias,
+      int exponentMask, int mantissaMask, float subnormalUnit, int signShift) {
+    IntVector normal = code.lanewise(VectorOperators.AND, magnitudeMask)
+        .lanewise(VectorOperators.LSHL, shift).add(rebias << 23);
+    IntVector subnormal = ((FloatVector) code.lanewise(VectorOperators.AND, mantissaMask)
+            .convert(VectorOperators.I2F, 0)).mul(subnormalUnit).reinterpretAsInts();
+    VectorMask<Integer> isSubnormal =
+        code.lanewise(VectorOperators.AND, exponentMask).compare(VectorOperators.EQ, 0);
+    IntVector sign = code.lanewise(VectorOperators.AND, 1 << (31 - signShift))
+        .lanewise(VectorOperators.LSHL, signShift);
+    return normal.blend(subnormal, isSubnormal).lanewise(VectorOperators.OR, sign)
+        .reinterpretAsFloats();
   }
 
   /** The FP8 block scale of element (row, col), 1 for other dtypes. */

@@ -120,6 +120,56 @@ class BackendParityTest {
   }
 
   @Test
+  void cpuKernelsWidenEveryFiniteFp8AndF16CodeExactly() {
+    // Each weight row repeats one code across 16 columns; x = e_0 picks it out exactly.
+    float[] x = new float[16];
+    x[0] = 1;
+    // FP8: all 254 non-NaN codes, scale 1
+    java.util.List<Integer> fp8 = new java.util.ArrayList<>();
+    for (int code = 0; code < 256; code++) {
+      if ((code & 0x7F) != 0x7F) {
+        fp8.add(code);
+      }
+    }
+    MemorySegment codes = MemorySegment.ofArray(new byte[fp8.size() * 16]);
+    for (int r = 0; r < fp8.size(); r++) {
+      for (int c = 0; c < 16; c++) {
+        codes.set(java.lang.foreign.ValueLayout.JAVA_BYTE, r * 16L + c, (byte) (int) fp8.get(r));
+      }
+    }
+    int scaleRows = (fp8.size() + 127) / 128;
+    float[] ones = new float[scaleRows];
+    java.util.Arrays.fill(ones, 1f);
+    TensorData w = new TensorData("fp8", DType.F8_E4M3, new long[] {fp8.size(), 16}, codes, null);
+    TensorData s = new TensorData("fp8_scale_inv", DType.F32, new long[] {scaleRows, 1},
+        Encode.store(ones, DType.F32), null);
+    float[] got = matmul(CPU, new TestWeight(w, s, null), x, 1, fp8.size());
+    for (int r = 0; r < fp8.size(); r++) {
+      assertEquals(Encode.fp8Value(fp8.get(r)), got[r], 0f, "fp8 code " + fp8.get(r));
+    }
+    // F16: every code with exponent below 31 (no inf/NaN)
+    java.util.List<Short> f16 = new java.util.ArrayList<>();
+    for (int code = 0; code < 65536; code++) {
+      if ((code & 0x7C00) != 0x7C00) {
+        f16.add((short) code);
+      }
+    }
+    MemorySegment halves = MemorySegment.ofArray(new short[f16.size() * 16]);
+    for (int r = 0; r < f16.size(); r++) {
+      for (int c = 0; c < 16; c++) {
+        halves.setAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, r * 16L + c, f16.get(r));
+      }
+    }
+    TensorData h = new TensorData("f16", DType.F16, new long[] {f16.size(), 16}, halves, null);
+    float[] gotHalves = matmul(CPU, new TestWeight(h, null, null), x, 1, f16.size());
+    for (int r = 0; r < f16.size(); r++) {
+      // delta 0: exact, except that -0 and +0 count as equal (the dot's sum starts at +0)
+      assertEquals(Float.float16ToFloat(f16.get(r)), gotHalves[r], 0f,
+          "f16 code " + Integer.toHexString(f16.get(r) & 0xFFFF));
+    }
+  }
+
+  @Test
   void matmulRowsAreBitIdenticalAloneAndInAnyBatch() {
     for (DType dtype : WEIGHT_DTYPES) {
       TestWeight tw = TestWeight.random("w", dtype, 150, 260, 3);
