@@ -1,0 +1,89 @@
+package dev.brigade.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.brigade.engine.model.TinyModel;
+import dev.brigade.launcher.bench.MeshBench;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code brigade bench-mesh}: decode tokens/s through 1, 2 and 4 stages (each its own clustered
+ * Vert.x in this JVM, frames over loopback TCP) against one process running the whole model,
+ * and aggregate tokens/s of concurrent sequences against one.
+ */
+@Command(
+    name = "bench-mesh",
+    mixinStandardHelpOptions = true,
+    description = "Benchmark the mesh's data plane against a single process.")
+public final class BenchMeshCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "DIR",
+      description = "Model folder (default: the tiny model, written to a temporary folder).")
+  Path model;
+
+  @Option(names = "--stages", defaultValue = "1,2,4", split = ",", paramLabel = "N,...",
+      description = "Stage counts to measure (default 1,2,4).")
+  List<Integer> stages;
+
+  @Option(names = "--prompt-tokens", defaultValue = "32", paramLabel = "P",
+      description = "Prompt length (default 32).")
+  int promptTokens;
+
+  @Option(names = "--tokens", defaultValue = "64", paramLabel = "T",
+      description = "Tokens to generate per sequence (default 64).")
+  int tokens;
+
+  @Option(names = "--concurrency", defaultValue = "8", paramLabel = "C",
+      description = "Concurrent sequences for the aggregate figure, on the first stage count (default 8; 1 skips it).")
+  int concurrency;
+
+  @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
+      description = "cpu (default, SIMD on all cores) or scalar.")
+  String backend;
+
+  @Option(names = "--json", description = "Print the report as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (promptTokens < 1 || tokens < 2 || concurrency < 1) {
+      throw new IllegalArgumentException("--prompt-tokens must be >= 1, --tokens >= 2 and --concurrency >= 1");
+    }
+    if (!backend.equals("cpu") && !backend.equals("scalar")) {
+      throw new IllegalArgumentException("--backend " + backend + ": use cpu or scalar");
+    }
+    Path dir = model;
+    Path temp = null;
+    if (dir == null) {
+      temp = Files.createTempDirectory("brigade-bench-tiny-");
+      TinyModel.write(temp, false, TinyModel.DEFAULT_SEED);
+      dir = temp;
+    } else if (!Files.isRegularFile(dir.resolve("config.json"))) {
+      throw new IllegalArgumentException("--model " + dir + ": no config.json there");
+    }
+    try {
+      MeshBench.Report report =
+          new MeshBench(new MeshBench.Options(dir, new ArrayList<>(stages), promptTokens, tokens, concurrency, backend)).run();
+      spec.commandLine().getOut().print(json
+          ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n"
+          : MeshBench.table(report));
+      spec.commandLine().getOut().flush();
+      return 0;
+    } finally {
+      if (temp != null) {
+        try (var paths = Files.walk(temp)) {
+          paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+}
