@@ -16,7 +16,7 @@ class IncrementalDetokenizerTest {
 
   @BeforeAll
   static void load() {
-    tok = Qwen3TokenizerTest.tok != null ? Qwen3TokenizerTest.tok : Qwen3Tokenizer.fromResources();
+    tok = SharedTokenizer.INSTANCE;
   }
 
   private static List<String> stream(int[] ids, boolean skipSpecial) {

@@ -32,7 +32,7 @@ class Qwen3TokenizerTest {
   @BeforeAll
   static void load() {
     long t0 = System.nanoTime();
-    tok = Qwen3Tokenizer.fromResources();
+    tok = SharedTokenizer.INSTANCE;
     System.out.printf("tokenizer loaded in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
   }
 
