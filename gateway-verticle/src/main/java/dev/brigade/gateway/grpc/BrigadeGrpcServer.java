@@ -20,7 +20,7 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The brigade.v1.Brigade service: server-streaming Generate and Chat over the same generation
@@ -33,12 +33,12 @@ public final class BrigadeGrpcServer {
     GrpcServer server = GrpcServer.server(vertx);
     server.callHandler(
         BrigadeGrpcService.Generate,
-        call -> serve(call, generations, apiKeys, () -> CompletionRequestParser.parse(
-            GrpcRequests.generateBody(call.last().result()), generations.model().vocabSize()), false));
+        call -> serve(call, generations, apiKeys, message -> CompletionRequestParser.parse(
+            GrpcRequests.generateBody(message), generations.model().vocabSize()), false));
     server.callHandler(
         BrigadeGrpcService.Chat,
-        call -> serve(call, generations, apiKeys, () -> ChatRequestParser.parse(
-            GrpcRequests.chatBody(call.last().result())), true));
+        call -> serve(call, generations, apiKeys, message -> ChatRequestParser.parse(
+            GrpcRequests.chatBody(message)), true));
     return server;
   }
 
@@ -46,7 +46,7 @@ public final class BrigadeGrpcServer {
       GrpcServerRequest<Req, Resp> call,
       Generations generations,
       Set<String> apiKeys,
-      Supplier<GenerationSpec> parse,
+      Function<Req, GenerationSpec> parse,
       boolean chat) {
     GrpcServerResponse<Req, Resp> response = call.response();
     ApiError denied = ApiKeys.check(apiKeys, call.headers().get("authorization"));
@@ -65,10 +65,10 @@ public final class BrigadeGrpcServer {
     call.exceptionHandler(err -> cancel.run());
     call.last()
         .onFailure(e -> fail(response, ApiError.invalid(null, "the request message could not be read: " + e.getMessage())))
-        .onSuccess(ignored -> {
+        .onSuccess(message -> {
           GenerationSpec spec;
           try {
-            spec = parse.get();
+            spec = parse.apply(message);
           } catch (ApiException e) {
             fail(response, e.error());
             return;
