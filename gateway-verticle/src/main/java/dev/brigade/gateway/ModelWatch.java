@@ -30,37 +30,43 @@ final class ModelWatch {
     return model;
   }
 
-  /** Loads from the folder now (failing start if it cannot), or starts polling the cluster. */
+  /**
+   * Loads from the folder now (failing start if it cannot), or reads the cluster's card once
+   * (so a gateway started after the scheduler serves at once) and keeps polling while it is
+   * missing.
+   */
   Future<Void> start(Path modelDir) {
     if (modelDir != null) {
       return vertx.executeBlocking(() -> ModelCards.fromDirectory(modelDir), false)
           .onSuccess(m -> model = m)
           .mapEmpty();
     }
-    timer = vertx.setPeriodic(1, POLL_MS, id -> poll());
-    return Future.succeededFuture();
+    return poll().andThen(ar -> {
+      if (model == null) timer = vertx.setPeriodic(POLL_MS, id -> poll());
+    });
   }
 
   void stop() {
     if (timer >= 0) vertx.cancelTimer(timer);
   }
 
-  private void poll() {
-    if (loading || model != null) return;
+  private Future<Void> poll() {
+    if (loading || model != null) return Future.succeededFuture();
     loading = true;
-    vertx.executeBlocking(() -> {
+    return vertx.executeBlocking(() -> {
           ModelCard card = ModelCards.read(ClusterBootstrap.hazelcast(vertx));
           return card == null ? null : ModelCards.fromCard(card);
         }, false)
-        .onComplete(ar -> {
+        .transform(ar -> {
           loading = false;
           if (ar.succeeded() && ar.result() != null) {
             model = ar.result();
-            vertx.cancelTimer(timer);
+            if (timer >= 0) vertx.cancelTimer(timer);
             LOG.info("serving model " + model.name() + " from the cluster's model card");
           } else if (ar.failed()) {
             LOG.warning("model card unreadable: " + ar.cause().getMessage());
           }
+          return Future.<Void>succeededFuture();
         });
   }
 }
