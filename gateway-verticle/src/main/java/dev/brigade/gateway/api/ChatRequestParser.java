@@ -3,7 +3,6 @@ package dev.brigade.gateway.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.brigade.engine.text.ChatMessage;
 import dev.brigade.engine.text.ToolCall;
 import io.vertx.core.json.JsonArray;
@@ -100,26 +99,14 @@ public final class ChatRequestParser {
             ApiError.invalid(at, at + " must be {\"type\":\"function\",\"function\":{\"name\",\"arguments\"}}"));
       }
       Object args = fn.getValue("arguments");
-      JsonNode arguments;
-      if (args == null) {
-        arguments = null;
-      } else if (args instanceof String text) {
-        arguments = parseArguments(text);
+      String id = call.getValue("id") instanceof String s ? s : null;
+      if (args == null || args instanceof String) {
+        calls.add(ToolCall.fromOpenAi(id, name, (String) args));
       } else {
-        arguments = toNode(at + ".function.arguments", args);
+        calls.add(new ToolCall(id, name, toNode(at + ".function.arguments", args)));
       }
-      calls.add(new ToolCall(call.getValue("id") instanceof String id ? id : null, name, arguments));
     }
     return calls;
-  }
-
-  /** Arguments arrive as JSON text; text that is not JSON is kept as a string, as Qwen's template does. */
-  private static JsonNode parseArguments(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      return TextNode.valueOf(text);
-    }
   }
 
   private static List<JsonNode> tools(JsonArray array) {
