@@ -66,6 +66,26 @@ class ChatRequestParserTest {
   }
 
   @Test
+  void toolCallsReasoningAndToolsReachTheTemplateMessages() {
+    GenerationSpec spec =
+        ChatRequestParser.parse(
+            body(
+                """
+                {"messages":[{"role":"user","content":"weather?"},
+                  {"role":"assistant","content":null,"reasoning_content":"look it up",
+                   "tool_calls":[{"id":"c1","type":"function","function":{"name":"get","arguments":"{\\"city\\":\\"Oslo\\"}"}}]},
+                  {"role":"tool","content":"sunny","tool_call_id":"c1"}],
+                 "tools":[{"type":"function","function":{"name":"get","parameters":{}}}]}
+                """));
+    ChatMessage assistant = spec.messages().get(1);
+    assertEquals("look it up", assistant.reasoningContent());
+    assertEquals("get", assistant.toolCalls().getFirst().name());
+    assertEquals("Oslo", assistant.toolCalls().getFirst().arguments().get("city").asText());
+    assertEquals("c1", spec.messages().get(2).toolCallId());
+    assertEquals(1, spec.tools().size());
+  }
+
+  @Test
   void badInputNamesTheParameter() {
     assertEquals("messages", error("{}").param());
     assertEquals("messages", error("{\"messages\":[]}").param());
