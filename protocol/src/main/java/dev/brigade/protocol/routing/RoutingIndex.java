@@ -2,38 +2,34 @@ package dev.brigade.protocol.routing;
 
 import dev.brigade.protocol.plan.PipelineSpec;
 import dev.brigade.protocol.plan.PipelineState;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
- * {@link Router}'s choice kept incrementally for thousands of pipelines: ready pipelines sit
- * in a tree ordered by {@link Router#expectedSeconds}, re-keyed whenever one of their leases
- * changes, so a pick is O(log n) instead of a scan. Pipelines with at least {@code
- * typicalTokens} of room are kept apart from the nearly full ones, so a request up to that size
- * takes the best roomy pipeline unless one of the first {@value #TIGHT_LOOKS} better-scored
- * nearly full ones still fits it: with that many or fewer nearly full pipelines the answer is
- * exactly {@link Router#pick}'s. Larger requests scan in order. Not thread-safe.
+ * {@link Router}'s choice kept incrementally for thousands of pipelines: ready pipelines sit in
+ * binary heaps ordered by {@link Router#expectedSeconds} (then id), moved in place whenever one
+ * of their leases changes, so a pick is O(log n) instead of a scan. Pipelines with at least
+ * {@code typicalTokens} of room are kept apart from the nearly full ones, so a request up to
+ * that size takes the best roomy pipeline unless one of the {@value #TIGHT_LOOKS} best nearly
+ * full ones is better and still fits it: with that many or fewer nearly full pipelines the
+ * answer is exactly {@link Router#pick}'s. Larger requests search both heaps best first. Not
+ * thread-safe.
  */
 public final class RoutingIndex {
   static final int TIGHT_LOOKS = 8;
 
-  private record Entry(double seconds, String id) {}
-
-  /** Same order as Router.pick: lower expected seconds, then smaller id. */
-  private static final Comparator<Entry> ORDER = (a, b) -> {
-    int c = Double.compare(a.seconds, b.seconds);
-    return c != 0 ? c : a.id.compareTo(b.id);
-  };
-
-  /** A pipeline with its routing figures computed once. */
+  /** A pipeline with its routing figures computed once and its place in a heap. */
   private static final class Slot {
     final PipelineSpec pipeline;
     final double baseSeconds;
     final double bottleneckSeconds;
-    Entry entry;
+    double seconds;
+    Heap heap;
+    int index = -1;
 
     Slot(PipelineSpec p) {
       pipeline = p;
@@ -42,12 +38,74 @@ public final class RoutingIndex {
     }
   }
 
+  /** Same order as Router.pick: lower expected seconds, then smaller id. */
+  private static boolean before(Slot a, Slot b) {
+    if (a.seconds != b.seconds) return a.seconds < b.seconds;
+    return a.pipeline.id().compareTo(b.pipeline.id()) < 0;
+  }
+
+  /** An array binary heap of slots that know their index. */
+  private static final class Heap {
+    Slot[] slots = new Slot[16];
+    int size;
+
+    void add(Slot s) {
+      if (size == slots.length) slots = Arrays.copyOf(slots, size * 2);
+      slots[size] = s;
+      s.heap = this;
+      s.index = size++;
+      up(s.index);
+    }
+
+    void remove(Slot s) {
+      int i = s.index;
+      Slot last = slots[--size];
+      slots[size] = null;
+      s.heap = null;
+      s.index = -1;
+      if (i < size) {
+        slots[i] = last;
+        last.index = i;
+        up(i);
+        down(last.index);
+      }
+    }
+
+    void up(int i) {
+      Slot x = slots[i];
+      while (i > 0) {
+        int parent = (i - 1) >>> 1;
+        if (!before(x, slots[parent])) break;
+        slots[i] = slots[parent];
+        slots[i].index = i;
+        i = parent;
+      }
+      slots[i] = x;
+      x.index = i;
+    }
+
+    void down(int i) {
+      Slot x = slots[i];
+      while (true) {
+        int child = 2 * i + 1;
+        if (child >= size) break;
+        if (child + 1 < size && before(slots[child + 1], slots[child])) child++;
+        if (!before(slots[child], x)) break;
+        slots[i] = slots[child];
+        slots[i].index = i;
+        i = child;
+      }
+      slots[i] = x;
+      x.index = i;
+    }
+  }
+
   private final Leases leases = new Leases();
   private final Map<String, Slot> slots = new HashMap<>();
   /** Ready pipelines with at least typicalTokens of room. */
-  private final TreeSet<Entry> roomy = new TreeSet<>(ORDER);
+  private final Heap roomy = new Heap();
   /** Ready pipelines with less room than that. */
-  private final TreeSet<Entry> tight = new TreeSet<>(ORDER);
+  private final Heap tight = new Heap();
   private final long typicalTokens;
   private final int batchWidth;
 
@@ -78,40 +136,30 @@ public final class RoutingIndex {
 
   /** Routes one sequence and leases room for it, or empty when no ready pipeline has room. */
   public Optional<Lease> acquire(long tokens) {
-    Entry chosen = null;
+    Slot chosen;
     if (tokens <= typicalTokens) {
-      chosen = roomy.isEmpty() ? null : roomy.first();
-      // A tight pipeline may still beat the best roomy one for this request.
-      int looks = 0;
-      for (Entry e : tight) {
-        if (++looks > TIGHT_LOOKS || (chosen != null && ORDER.compare(e, chosen) > 0)) break;
-        if (Router.hasRoom(slots.get(e.id()).pipeline, leases, tokens)) {
-          chosen = e;
-          break;
-        }
-      }
+      chosen = roomy.size == 0 ? null : roomy.slots[0];
+      chosen = bestFitting(tight, tokens, TIGHT_LOOKS, chosen);
     } else {
-      chosen = firstWithRoom(roomy, tokens, null);
-      chosen = firstWithRoom(tight, tokens, chosen);
+      chosen = bestFitting(roomy, tokens, Integer.MAX_VALUE, null);
+      chosen = bestFitting(tight, tokens, Integer.MAX_VALUE, chosen);
     }
     if (chosen == null) return Optional.empty();
-    return Optional.of(acquireOn(chosen.id(), tokens));
+    return Optional.of(acquireOn(chosen.pipeline.id(), tokens));
   }
 
   /** Leases room on a named pipeline (e.g. a baseline policy's own choice). */
   public Lease acquireOn(String pipelineId, long tokens) {
-    Slot slot = slots.get(pipelineId);
-    if (slot != null) unindex(slot);
     Lease lease = leases.acquire(pipelineId, tokens);
-    if (slot != null) index(slot);
+    Slot slot = slots.get(pipelineId);
+    if (slot != null) reindex(slot);
     return lease;
   }
 
   public void release(Lease lease) {
-    Slot slot = slots.get(lease.pipelineId());
-    if (slot != null) unindex(slot);
     leases.release(lease);
-    if (slot != null) index(slot);
+    Slot slot = slots.get(lease.pipelineId());
+    if (slot != null) reindex(slot);
   }
 
   public Leases leases() {
@@ -119,13 +167,27 @@ public final class RoutingIndex {
   }
 
   public int readyCount() {
-    return roomy.size() + tight.size();
+    return roomy.size + tight.size;
   }
 
-  private Entry firstWithRoom(TreeSet<Entry> set, long tokens, Entry better) {
-    for (Entry e : set) {
-      if (better != null && ORDER.compare(e, better) > 0) return better;
-      if (Router.hasRoom(slots.get(e.id()).pipeline, leases, tokens)) return e;
+  /**
+   * The best slot of the heap (visited best first, at most {@code limit} of them) that fits
+   * {@code tokens} and comes before {@code better}; else {@code better}.
+   */
+  private Slot bestFitting(Heap heap, long tokens, int limit, Slot better) {
+    if (heap.size == 0) return better;
+    List<Integer> frontier = new ArrayList<>();
+    frontier.add(0);
+    for (int looks = 0; looks < limit && !frontier.isEmpty(); looks++) {
+      int best = 0;
+      for (int i = 1; i < frontier.size(); i++)
+        if (before(heap.slots[frontier.get(i)], heap.slots[frontier.get(best)])) best = i;
+      int at = frontier.remove(best);
+      Slot s = heap.slots[at];
+      if (better != null && !before(s, better)) return better;
+      if (Router.hasRoom(s.pipeline, leases, tokens)) return s;
+      if (2 * at + 1 < heap.size) frontier.add(2 * at + 1);
+      if (2 * at + 2 < heap.size) frontier.add(2 * at + 2);
     }
     return better;
   }
@@ -134,15 +196,29 @@ public final class RoutingIndex {
     PipelineSpec p = slot.pipeline;
     if (p.state() != PipelineState.READY) return;
     long leased = leases.leasedTokens(p.id());
-    Entry e = new Entry(slot.baseSeconds + leased * slot.bottleneckSeconds / batchWidth, p.id());
-    slot.entry = e;
-    if (leased + typicalTokens <= p.tokenCapacity()) roomy.add(e);
-    else tight.add(e);
+    slot.seconds = slot.baseSeconds + leased * slot.bottleneckSeconds / batchWidth;
+    (leased + typicalTokens <= p.tokenCapacity() ? roomy : tight).add(slot);
+  }
+
+  /** Re-keys a slot after its leases changed: moved in place, or across heaps. */
+  private void reindex(Slot slot) {
+    if (slot.heap == null) return;
+    PipelineSpec p = slot.pipeline;
+    long leased = leases.leasedTokens(p.id());
+    Heap target = leased + typicalTokens <= p.tokenCapacity() ? roomy : tight;
+    double seconds = slot.baseSeconds + leased * slot.bottleneckSeconds / batchWidth;
+    if (target != slot.heap) {
+      slot.heap.remove(slot);
+      slot.seconds = seconds;
+      target.add(slot);
+      return;
+    }
+    slot.seconds = seconds;
+    slot.heap.up(slot.index);
+    slot.heap.down(slot.index);
   }
 
   private void unindex(Slot slot) {
-    Entry e = slot.entry;
-    slot.entry = null;
-    if (e != null && !roomy.remove(e)) tight.remove(e);
+    if (slot.heap != null) slot.heap.remove(slot);
   }
 }

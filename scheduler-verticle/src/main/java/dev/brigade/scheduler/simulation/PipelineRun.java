@@ -26,6 +26,8 @@ final class PipelineRun {
   PipelineSpec spec;
   private int k;
   private double[] weightBytes, flops, kvPerContextToken, bandwidth, tflops;
+  /** Per stage: seconds to stream its weights, and compute seconds per token. */
+  private double[] weightSeconds, tokenComputeSeconds;
   private double hopLatency, transferPerToken;
 
   final List<Request> members = new ArrayList<>();
@@ -70,6 +72,12 @@ final class PipelineRun {
       bandwidth[i] = n.memoryBandwidth() > 0 ? n.memoryBandwidth() : shape.layerWeightBytes() / n.layerSeconds();
       tflops[i] = n.flops() > 0 ? n.flops() : Double.POSITIVE_INFINITY;
     }
+    weightSeconds = new double[k];
+    tokenComputeSeconds = new double[k];
+    for (int i = 0; i < k; i++) {
+      weightSeconds[i] = weightBytes[i] / bandwidth[i];
+      tokenComputeSeconds[i] = flops[i] / tflops[i];
+    }
     if (k > 1) for (int i = 0; i < k; i++) hopLatency += Geo.rttSeconds(order[i], order[(i + 1) % k]) / 2;
     transferPerToken = (k - 1) * shape.activationBytesPerToken() / linkBytesPerSecond;
     itl = computeItl();
@@ -86,7 +94,7 @@ final class PipelineRun {
   /** Seconds to prefill a prompt of this many tokens (chunks pipelined through every stage). */
   double prefillSeconds(int tokens) {
     double sum = 0;
-    for (int i = 0; i < k; i++) sum += Math.max(weightBytes[i] / bandwidth[i], tokens * flops[i] / tflops[i]);
+    for (int i = 0; i < k; i++) sum += Math.max(weightSeconds[i], tokens * tokenComputeSeconds[i]);
     return sum + hopLatency + tokens * transferPerToken;
   }
 

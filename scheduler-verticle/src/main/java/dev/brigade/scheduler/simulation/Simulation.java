@@ -69,11 +69,17 @@ public final class Simulation {
   private final SimConfig config;
   private final Policy policy;
   private final ModelShape shape;
-  private final AllocatorConfig allocatorConfig = AllocatorConfig.DEFAULT;
+  /** Community serving with a latency target: no pipeline slower than 4 tokens/s at batch 1. */
+  static final AllocatorConfig ALLOCATOR = AllocatorConfig.DEFAULT.withMaxTokenSeconds(0.25);
+
+  private final AllocatorConfig allocatorConfig = ALLOCATOR;
   private final Random churn;
   private final Random traffic;
-  private final PriorityQueue<Event> events =
-      new PriorityQueue<>((a, b) -> a.time != b.time ? Double.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+  private static final java.util.Comparator<Event> BY_TIME =
+      (a, b) -> a.time != b.time ? Double.compare(a.time, b.time) : Long.compare(a.seq, b.seq);
+  /** Request events (many, short-lived) and fleet events (few, far ahead) in separate heaps. */
+  private final PriorityQueue<Event> events = new PriorityQueue<>(BY_TIME);
+  private final PriorityQueue<Event> fleetEvents = new PriorityQueue<>(BY_TIME);
   private long eventSeq;
   private final RunHeap finishes = new RunHeap();
   private final double end;
@@ -124,6 +130,8 @@ public final class Simulation {
 
     while (true) {
       Event e = events.peek();
+      Event f = fleetEvents.peek();
+      if (f != null && (e == null || BY_TIME.compare(f, e) < 0)) e = f;
       PipelineRun due = finishes.peek();
       if (due != null && (e == null || due.nextFinish < e.time)) {
         if (due.nextFinish > end) break;
@@ -131,7 +139,7 @@ public final class Simulation {
         continue;
       }
       if (e == null || e.time > end) break;
-      events.poll();
+      (e == f ? fleetEvents : events).poll();
       double t = e.time;
       switch (e.type) {
         case ARRIVAL -> arrival(t);
@@ -489,7 +497,8 @@ public final class Simulation {
   }
 
   private void push(double time, int type, Object ref, int version) {
-    events.add(new Event(time, eventSeq++, type, ref, version));
+    Event e = new Event(time, eventSeq++, type, ref, version);
+    (type == ARRIVAL || type == PREFILL ? events : fleetEvents).add(e);
   }
 
   private SimResult result(double wallSeconds) {

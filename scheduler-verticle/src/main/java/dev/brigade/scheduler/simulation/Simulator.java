@@ -4,7 +4,6 @@ import dev.brigade.protocol.plan.ModelShape;
 import dev.brigade.protocol.plan.NodeSpec;
 import dev.brigade.protocol.plan.Qwen3Shapes;
 import dev.brigade.scheduler.plan.Allocator;
-import dev.brigade.scheduler.plan.AllocatorConfig;
 import dev.brigade.scheduler.plan.Fleet;
 import dev.brigade.scheduler.plan.Transition;
 import io.vertx.core.json.JsonObject;
@@ -131,7 +130,7 @@ public final class Simulator {
     Runtime rt = Runtime.getRuntime();
     System.gc();
     long before = rt.totalMemory() - rt.freeMemory();
-    Fleet fleet = Fleet.allocate(shape, AllocatorConfig.DEFAULT, nodes, Allocator.KRule.BEST, new ArrayList<Transition>());
+    Fleet fleet = Fleet.allocate(shape, Simulation.ALLOCATOR, nodes, Allocator.KRule.BEST, new ArrayList<Transition>());
     System.gc();
     long after = rt.totalMemory() - rt.freeMemory();
     if (fleet.nodeCount() != nodes.size()) throw new IllegalStateException("fleet lost nodes");

@@ -85,6 +85,16 @@ class AllocatorTest {
   }
 
   @Test
+  void aLatencyCeilingKeepsTooSlowNodesOnStandby() {
+    List<NodeSpec> nodes = List.of(NodeSpec.of("cpu", 64 * GB, 6e-3), NodeSpec.of("gpu", 80 * GB, 2e-4));
+    Plan strict = Allocator.allocate(FP8_32B, nodes, CONFIG.withMaxTokenSeconds(0.25), Allocator.KRule.BEST, 1);
+    assertEquals(1, strict.pipelines().size());
+    assertEquals(List.of("gpu"), strict.pipelines().getFirst().nodeIds());
+    assertEquals(List.of("cpu"), strict.standby());
+    assertEquals(2, Allocator.allocate(FP8_32B, nodes).pipelines().size(), "no ceiling by default");
+  }
+
+  @Test
   void duplicateNodeIdsAreRefused() {
     List<NodeSpec> nodes = List.of(NodeSpec.of("a", 80 * GB, 1e-3), NodeSpec.of("a", 80 * GB, 1e-3));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Allocator.allocate(FP8_32B, nodes));
