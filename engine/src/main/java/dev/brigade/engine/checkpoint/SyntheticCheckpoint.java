@@ -106,7 +106,7 @@ public final class SyntheticCheckpoint implements Checkpoint {
     } else if (dtypeOf(name) == DType.F8_E4M3) {
       RandomFill.fp8(out, SplitMix64.derive(seed, name));
     } else {
-      RandomFill.bf16(out, SplitMix64.derive(seed, name), WeightInit.mean(shape),
+      RandomFill.bf16(out, SplitMix64.derive(seed, name), WeightInit.mean(name, shape),
           WeightInit.std(name, shape));
     }
   }

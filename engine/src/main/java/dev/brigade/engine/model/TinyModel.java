@@ -69,7 +69,7 @@ public final class TinyModel {
    */
   public static float[] weights(ModelConfig config, String name, long seed) {
     long[] shape = shape(config, name);
-    double mean = WeightInit.mean(shape);
+    double mean = WeightInit.mean(name, shape);
     double std = WeightInit.std(name, shape);
     int count = Math.toIntExact(shape.length == 1 ? shape[0] : shape[0] * shape[1]);
     int live = count;

@@ -2,12 +2,15 @@ package dev.brigade.engine.numeric;
 
 /**
  * A tiny, fully specified PRNG (SplitMix64) so generated weights are identical on every JVM and
- * platform. Gaussians use Box-Muller with StrictMath, whose results are platform-independent.
+ * platform. Gaussians use the polar form of Box-Muller with StrictMath.log (platform-independent
+ * results, and no sine or cosine), giving two values per accepted pair.
  */
 public final class SplitMix64 {
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
   private long state;
+  private boolean hasSpare;
+  private double spare;
 
   public SplitMix64(long seed) {
     this.state = seed;
@@ -42,10 +45,23 @@ public final class SplitMix64 {
     return (nextLong() >>> 11) * 0x1.0p-53;
   }
 
-  /** Standard normal via Box-Muller (one value per call; the sine half is discarded). */
+  /** Standard normal via the polar Box-Muller method; the pair's second value is kept. */
   public double nextGaussian() {
-    double u1 = 1.0 - nextDouble(); // (0, 1], so the log is finite
-    double u2 = nextDouble();
-    return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * StrictMath.PI * u2);
+    if (hasSpare) {
+      hasSpare = false;
+      return spare;
+    }
+    double u;
+    double v;
+    double s;
+    do {
+      u = 2.0 * nextDouble() - 1.0;
+      v = 2.0 * nextDouble() - 1.0;
+      s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    double m = StrictMath.sqrt(-2.0 * StrictMath.log(s) / s);
+    spare = v * m;
+    hasSpare = true;
+    return u * m;
   }
 }
