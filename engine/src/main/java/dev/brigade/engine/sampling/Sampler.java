@@ -73,10 +73,11 @@ public final class Sampler {
 
   /**
    * Picks the token for {@code position} (the index the new token will have in the sequence).
-   * {@code logits} is not modified.
+   * {@code logits} is not modified; a null history means no tokens yet.
    */
   public SampledToken sample(float[] logits, SamplingParams p, int position, TokenHistory history) {
     validate(p);
+    if (history == null) history = TokenHistory.EMPTY;
     int vocab = logits.length;
     if (vocab == 0) throw new IllegalArgumentException("no logits to sample from");
     ensureCapacity(vocab);
