@@ -8,6 +8,7 @@ import dev.brigade.engine.backend.KvGeometry;
 import dev.brigade.engine.backend.KvStore;
 import dev.brigade.engine.backend.RopeTable;
 import dev.brigade.engine.checkpoint.Checkpoint;
+import dev.brigade.engine.checkpoint.CheckpointException;
 import dev.brigade.engine.checkpoint.TensorData;
 import dev.brigade.engine.kv.KvExtent;
 import dev.brigade.engine.kv.PagedKvCache;
@@ -158,6 +159,10 @@ public final class SliceModel implements AutoCloseable {
       TensorData t = checkpoint.tensor(name, shape);
       TensorData scale = null;
       if (t.dtype() == DType.F8_E4M3) {
+        if (shape.length != 2) {
+          throw new CheckpointException("tensor " + name + (t.file() == null ? "" : " in "
+              + t.file()) + " is F8_E4M3, but only 2-D projections may be stored in FP8");
+        }
         String scaleName = Qwen3TensorNames.scaleInv(name);
         scale = checkpoint.tensor(scaleName, Qwen3TensorNames.scaleInvShape(shape));
       }
