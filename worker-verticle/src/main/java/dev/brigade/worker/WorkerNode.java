@@ -31,19 +31,22 @@ public final class WorkerNode {
    *     WorkerRefusedException} when it refused
    */
   public static Future<WorkerNode> start(Vertx vertx, WorkerConfig config, Path modelDir, SelectedBackend backend) {
-    return vertx.<Double>executeBlocking(() -> {
+    StageServer stage = new StageServer(vertx, config.nodeId(), StageSettings.defaults());
+    // Measuring and reading the checkpoint's sizes block: off the event loop.
+    return vertx.executeBlocking(() -> {
+          double seconds;
           try (var device = backend.factory().get()) {
-            return Calibration.layerSeconds(modelDir, device);
+            seconds = Calibration.layerSeconds(modelDir, device);
           }
+          return new Measured(seconds, new StageSliceHost(stage, modelDir, backend, config.memoryBytes()));
         }, false)
-        .compose(layerSeconds -> {
+        .compose(measured -> {
+          double layerSeconds = measured.layerSeconds();
           LOG.log(Level.INFO, "worker " + config.nodeId() + ": " + backend.name() + " (" + backend.device()
               + "), " + String.format("%.3f", layerSeconds * 1e3) + " ms per layer per token, budget "
               + MemorySize.format(config.memoryBytes()));
           WorkerProfile profile = new WorkerProfile(backend.name(), backend.device(), layerSeconds);
-          StageServer stage = new StageServer(vertx, config.nodeId(), StageSettings.defaults());
-          WorkerVerticle verticle = new WorkerVerticle(config, profile,
-              new StageSliceHost(stage, modelDir, backend, config.memoryBytes()));
+          WorkerVerticle verticle = new WorkerVerticle(config, profile, measured.host());
           // The stage server starts on the verticle's context, right before the verticle itself.
           return vertx.deployVerticle(new StageStarter(stage))
               .compose(ignored -> vertx.deployVerticle(verticle))
@@ -63,6 +66,8 @@ public final class WorkerNode {
   public Future<Void> stop(Vertx vertx) {
     return vertx.undeploy(deploymentId).eventually(stage::close);
   }
+
+  private record Measured(double layerSeconds, StageSliceHost host) {}
 
   /** Runs {@link StageServer#start} on a Vert.x context of its own. */
   private static final class StageStarter extends io.vertx.core.VerticleBase {
