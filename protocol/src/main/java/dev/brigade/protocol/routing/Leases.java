@@ -1,9 +1,7 @@
 package dev.brigade.protocol.routing;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * In-flight accounting per pipeline: every routed sequence holds a lease until it finishes.
@@ -12,7 +10,7 @@ import java.util.Set;
  */
 public final class Leases {
   private final Map<String, long[]> perPipeline = new HashMap<>(); // {sequences, tokens}
-  private final Set<Long> open = new HashSet<>();
+  private final LongSet open = new LongSet();
   private long nextId = 1;
 
   public Lease acquire(String pipelineId, long tokens) {

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
  * The GPU mix: rows of {@code type,memory_gb,bandwidth_gbs,tflops,share} ('#' lines are
@@ -40,7 +40,7 @@ public final class FleetMix {
     return types;
   }
 
-  public GpuType draw(Random rng) {
+  public GpuType draw(RandomGenerator rng) {
     double u = rng.nextDouble();
     for (int i = 0; i < cumulative.length; i++) if (u < cumulative[i]) return types.get(i);
     return types.getLast();

@@ -1,7 +1,7 @@
 package dev.brigade.scheduler.simulation;
 
 import java.util.List;
-import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
  * Where community nodes sit: a few regions with a share of the fleet each; a node lands
@@ -27,7 +27,7 @@ final class Geography {
 
   private Geography() {}
 
-  static Region draw(Random rng) {
+  static Region draw(RandomGenerator rng) {
     double u = rng.nextDouble(), run = 0;
     for (Region r : REGIONS) {
       run += r.share();
@@ -36,7 +36,7 @@ final class Geography {
     return REGIONS.getLast();
   }
 
-  static double jitter(Random rng) {
+  static double jitter(RandomGenerator rng) {
     return (rng.nextDouble() * 2 - 1) * JITTER_DEGREES;
   }
 }

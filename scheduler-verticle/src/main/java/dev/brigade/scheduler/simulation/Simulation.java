@@ -19,7 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * A discrete-event simulation of one scheduling policy over a churning fleet, driving the
@@ -73,8 +73,8 @@ public final class Simulation {
   static final AllocatorConfig ALLOCATOR = AllocatorConfig.DEFAULT.withMaxTokenSeconds(0.25);
 
   private final AllocatorConfig allocatorConfig = ALLOCATOR;
-  private final Random churn;
-  private final Random traffic;
+  private final SplittableRandom churn;
+  private final SplittableRandom traffic;
   private static final java.util.Comparator<Event> BY_TIME =
       (a, b) -> a.time != b.time ? Double.compare(a.time, b.time) : Long.compare(a.seq, b.seq);
   /** Request events (many, short-lived) and fleet events (few, far ahead) in separate heaps. */
@@ -111,8 +111,8 @@ public final class Simulation {
     this.config = config;
     this.policy = policy;
     this.shape = Qwen3Shapes.preset(config.preset());
-    this.churn = new Random(config.seed());
-    this.traffic = new Random(config.seed() * 0x9E3779B97F4A7C15L + 1);
+    this.churn = new SplittableRandom(config.seed());
+    this.traffic = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + 1);
     this.end = config.durationSeconds();
   }
 
@@ -470,20 +470,34 @@ public final class Simulation {
     finishes.update(run, t + run.secondsToNextFinish());
   }
 
-  /** Starts queued requests while pipelines have room; fails those that waited too long. */
+  /** A queued request that does not fit yet lets up to this many behind it go first... */
+  private static final int QUEUE_LOOKS = 32;
+  /** ...until it has waited this long; then nothing passes it, so pipelines drain for it. */
+  private static final double PASSING_SECONDS = 5;
+
+  /**
+   * Starts queued requests, oldest first, while pipelines have room; one that does not fit
+   * yet does not hold up the next {@value #QUEUE_LOOKS} for its first {@value
+   * #PASSING_SECONDS} s of waiting. Fails those that waited too long.
+   */
   private void admit(double t) {
-    while (!queue.isEmpty()) {
-      Request r = queue.peek();
-      if (t - r.queuedAt > config.queueTimeoutSeconds()) {
-        queue.poll();
-        if (r.streaming()) failedMidStream++;
-        else refused++;
-        continue;
-      }
+    while (!queue.isEmpty() && t - queue.peek().queuedAt > config.queueTimeoutSeconds()) {
+      Request r = queue.poll();
+      if (r.streaming()) failedMidStream++;
+      else refused++;
+    }
+    boolean passing = !queue.isEmpty() && t - queue.peek().queuedAt < PASSING_SECONDS;
+    int looks = 0;
+    java.util.Iterator<Request> it = queue.iterator();
+    while (it.hasNext() && looks++ < (passing ? QUEUE_LOOKS : 1)) {
+      Request r = it.next();
       Lease lease = lease(r.tokens());
-      if (lease == null) return;
-      queue.poll();
+      if (lease == null) continue;
+      it.remove();
       start(r, lease, t);
+      looks = 0; // room was found: keep going from the (new) front
+      it = queue.iterator();
+      passing = !queue.isEmpty() && t - queue.peek().queuedAt < PASSING_SECONDS;
     }
   }
 

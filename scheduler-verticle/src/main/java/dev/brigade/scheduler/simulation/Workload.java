@@ -1,6 +1,6 @@
 package dev.brigade.scheduler.simulation;
 
-import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
  * Request and session distributions.
@@ -20,34 +20,34 @@ final class Workload {
 
   private Workload() {}
 
-  static int prompt(Random rng) {
+  static int prompt(RandomGenerator rng) {
     return clampedLogNormal(rng, PROMPT_MEDIAN, PROMPT_SIGMA, PROMPT_MIN, PROMPT_MAX);
   }
 
-  static int output(Random rng) {
+  static int output(RandomGenerator rng) {
     return clampedLogNormal(rng, OUTPUT_MEDIAN, OUTPUT_SIGMA, OUTPUT_MIN, OUTPUT_MAX);
   }
 
   /** Mean output length, by numeric integration of the clamped law (for --qps auto). */
   static double meanOutput() {
-    Random rng = new Random(1);
+    RandomGenerator rng = new java.util.SplittableRandom(1);
     double sum = 0;
     int n = 200_000;
     for (int i = 0; i < n; i++) sum += output(rng);
     return sum / n;
   }
 
-  private static int clampedLogNormal(Random rng, double median, double sigma, int min, int max) {
+  private static int clampedLogNormal(RandomGenerator rng, double median, double sigma, int min, int max) {
     double v = median * Math.exp(sigma * rng.nextGaussian());
     return (int) Math.max(min, Math.min(max, Math.round(v)));
   }
 
-  static double exponential(Random rng, double rate) {
-    return -Math.log(1 - rng.nextDouble()) / rate;
+  static double exponential(RandomGenerator rng, double rate) {
+    return rng.nextExponential() / rate;
   }
 
   /** A fresh session length in seconds. */
-  static double session(Random rng, double meanSeconds) {
+  static double session(RandomGenerator rng, double meanSeconds) {
     double scale = meanSeconds * (PARETO_SHAPE - 1) / PARETO_SHAPE;
     return scale / Math.pow(1 - rng.nextDouble(), 1 / PARETO_SHAPE);
   }
@@ -57,7 +57,7 @@ final class Workload {
    * density S(x) / mean, i.e. uniform below the Pareto scale with probability scale/mean,
    * else Pareto with shape one lower.
    */
-  static double residualSession(Random rng, double meanSeconds) {
+  static double residualSession(RandomGenerator rng, double meanSeconds) {
     double scale = meanSeconds * (PARETO_SHAPE - 1) / PARETO_SHAPE;
     if (rng.nextDouble() < scale / meanSeconds) return rng.nextDouble() * scale;
     return scale / Math.pow(1 - rng.nextDouble(), 1 / (PARETO_SHAPE - 1));

@@ -23,7 +23,7 @@ class SimulationTest {
   void oneNodeLeavingATwoPipelineFleetIsRepairedAndNoRequestFails() throws IOException {
     // Five 24 GB cards: two 2-stage pipelines and one spare. n0 leaves after ten minutes.
     // Requests may wait up to 10 minutes for room, longer than the repair takes.
-    SimConfig config = new SimConfig(5, "qwen3-32b-fp8", 0.5, 0, 0.3, only("RTX 4090,24,1008,165.2,1"), 7,
+    SimConfig config = new SimConfig(5, "qwen3-32b-fp8", 0.5, 0, 0.2, only("RTX 4090,24,1008,165.2,1"), 7,
         5.0, 2e9, 10.0, 600.0, 60.0, List.of(new SimConfig.ScriptedLeave("n0", 600)));
 
     SimResult ours = new Simulation(config, Simulation.Policy.OURS).run();
@@ -32,7 +32,7 @@ class SimulationTest {
     assertEquals(1, ours.repairs(), "the broken pipeline is repaired with the spare");
     assertEquals(0, ours.failedMidStream());
     assertEquals(0, ours.refused());
-    assertTrue(ours.completed() > 300, "requests were served: " + ours.completed());
+    assertTrue(ours.completed() > 200, "requests were served: " + ours.completed());
     assertTrue(ours.completedAfterFailover() > 0, "the broken pipeline's streams moved and finished");
     double[] ready = ours.series().readyPipelines();
     assertEquals(2, ready[ready.length - 1], 0, "two pipelines at the end");
