@@ -72,7 +72,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/v1/cluster").handler(info::cluster);
     router.get("/v1/ws").handler(rc -> rc.request().toWebSocket()
         .onSuccess(ws -> new WebSocketSession(vertx, ws, generations))
-        .onFailure(rc::fail));
+        .onFailure(e -> Errors.send(rc.response(),
+            ApiError.invalid(null, "GET /v1/ws needs a WebSocket upgrade: " + e.getMessage()))));
     router.errorHandler(413, rc -> Errors.send(rc.response(), ApiError.tooLarge(options.maxBodyBytes())));
     router.errorHandler(404, rc -> Errors.send(rc.response(),
         ApiError.notFound("no route for " + rc.request().method() + " " + rc.request().path())));
