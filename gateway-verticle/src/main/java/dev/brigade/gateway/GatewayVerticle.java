@@ -70,10 +70,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/v1/completions").handler(completions::completions);
     router.get("/v1/models").handler(info::models);
     router.get("/v1/cluster").handler(info::cluster);
-    router.get("/v1/ws").handler(rc -> rc.request().toWebSocket()
-        .onSuccess(ws -> new WebSocketSession(vertx, ws, generations))
-        .onFailure(e -> Errors.send(rc.response(),
-            ApiError.invalid(null, "GET /v1/ws needs a WebSocket upgrade: " + e.getMessage()))));
+    router.get("/v1/ws").handler(rc -> openWebSocket(rc, generations));
     router.errorHandler(413, rc -> Errors.send(rc.response(), ApiError.tooLarge(options.maxBodyBytes())));
     router.errorHandler(404, rc -> Errors.send(rc.response(),
         ApiError.notFound("no route for " + rc.request().method() + " " + rc.request().path())));
@@ -94,6 +91,16 @@ public final class GatewayVerticle extends VerticleBase {
         .listen()
         .onSuccess(server -> grpc = server)
         .mapEmpty();
+  }
+
+  private void openWebSocket(RoutingContext rc, Generations generations) {
+    if (!"websocket".equalsIgnoreCase(rc.request().getHeader("Upgrade"))) {
+      Errors.send(rc.response(), ApiError.invalid(null, "GET /v1/ws needs a WebSocket upgrade (Upgrade: websocket)"));
+      return;
+    }
+    rc.request().toWebSocket()
+        .onSuccess(ws -> new WebSocketSession(vertx, ws, generations))
+        .onFailure(e -> Errors.send(rc.response(), ApiError.invalid(null, "WebSocket handshake failed: " + e.getMessage())));
   }
 
   /** Authorization: Bearer KEY on every /v1 route (browsers' WebSockets may pass ?api_key=KEY). */
