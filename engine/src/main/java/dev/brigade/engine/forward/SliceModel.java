@@ -33,7 +33,8 @@ import java.util.Set;
  * k_norm per head before rotate-half RoPE, GQA, causal softmax, SwiGLU MLP. Every step is one
  * backend op; this class never touches the numbers itself.
  *
- * <p>Not thread-safe: one forward at a time.
+ * <p>Thread-safe by exclusion: {@link #forward}, {@link #free} and {@link #memory} run one at a
+ * time, so a free arriving from another thread waits for the forward in progress.
  */
 public final class SliceModel implements AutoCloseable {
   private final ModelConfig config;
@@ -192,13 +193,16 @@ public final class SliceModel implements AutoCloseable {
     return range.isTail(config.numLayers());
   }
 
-  /** The KV bookkeeping (admission checks, free blocks, sequence lengths). */
+  /**
+   * The KV bookkeeping (admission checks, free blocks, sequence lengths). Not synchronised:
+   * call it from the thread that runs {@link #forward}, or treat what it says as a snapshot.
+   */
   public PagedKvCache kvCache() {
     return kvCache;
   }
 
   /** Forgets a sequence and returns its KV blocks to the pool. */
-  public void free(String sequenceId) {
+  public synchronized void free(String sequenceId) {
     kvCache.free(sequenceId);
   }
 
@@ -208,7 +212,7 @@ public final class SliceModel implements AutoCloseable {
    * throws {@link dev.brigade.engine.kv.KvCacheFullException} before any work when the pool is
    * short. Returns one output per input, in order.
    */
-  public List<SliceOutput> forward(List<SliceInput> batch) {
+  public synchronized List<SliceOutput> forward(List<SliceInput> batch) {
     if (batch.isEmpty()) {
       return List.of();
     }
@@ -403,7 +407,7 @@ public final class SliceModel implements AutoCloseable {
   }
 
   /** Bytes on the backend: weights, the KV pool, and the scratch buffers as sized now. */
-  public SliceMemory memory() {
+  public synchronized SliceMemory memory() {
     Set<DeviceWeight> weights = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     weights.addAll(allWeights());
     long weightBytes = weights.stream().mapToLong(DeviceWeight::bytes).sum();
@@ -431,7 +435,7 @@ public final class SliceModel implements AutoCloseable {
 
   /** Releases the weights, KV store and buffers (not the backend, which may be shared). */
   @Override
-  public void close() {
+  public synchronized void close() {
     Set<DeviceWeight> weights = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     weights.addAll(allWeights());
     weights.forEach(DeviceWeight::close);
