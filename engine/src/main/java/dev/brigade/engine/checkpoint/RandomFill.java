@@ -67,10 +67,15 @@ final class RandomFill {
     });
   }
 
-  static void constantBf16(MemorySegment out, float value) {
-    short bits = Bf16.fromFloat(value);
+  /**
+   * Block scales around {@code typical}: each block's scale is typical x (0.75 .. 1.25), so a
+   * kernel that applies the wrong block's scale gives visibly different results.
+   */
+  static void fp8Scales(MemorySegment out, long seed, float typical) {
+    SplitMix64 rng = new SplitMix64(seed);
     for (long i = 0; i < out.byteSize() / 2; i++) {
-      out.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * i, bits);
+      float scale = (float) (typical * (0.75 + 0.5 * rng.nextDouble()));
+      out.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * i, Bf16.fromFloat(scale));
     }
   }
 

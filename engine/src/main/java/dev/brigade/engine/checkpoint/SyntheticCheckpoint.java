@@ -102,7 +102,8 @@ public final class SyntheticCheckpoint implements Checkpoint {
     if (name.endsWith(Qwen3TensorNames.SCALE_INV_SUFFIX)) {
       String weight = name.substring(0, name.length() - Qwen3TensorNames.SCALE_INV_SUFFIX.length());
       long[] weightShape = Qwen3TensorNames.shapeOf(config, weight);
-      RandomFill.constantBf16(out, RandomFill.fp8ScaleFor(WeightInit.std(weight, weightShape)));
+      RandomFill.fp8Scales(out, SplitMix64.derive(seed, name),
+          RandomFill.fp8ScaleFor(WeightInit.std(weight, weightShape)));
     } else if (dtypeOf(name) == DType.F8_E4M3) {
       RandomFill.fp8(out, SplitMix64.derive(seed, name));
     } else {
