@@ -15,26 +15,47 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every CpuBackend op against the ScalarBackend oracle. The oracle accumulates in double, the
- * CPU kernels in f32 lanes, so sums differ by rounding: a dot product of n terms may differ by
- * at most about (n + 2) * 2^-24 * sum|w_i x_i| (the standard bound for f32 summation, plus the
- * FP8 scale multiply); element-wise ops agree to an ulp or two. Copies, lookups and adds are
- * exact.
+ * Every op of a backend against the ScalarBackend oracle; a backend's test extends this class
+ * and supplies the backend (CpuBackendParityTest here, the CUDA backend's in its module through
+ * the engine's test jar).
+ *
+ * <p>The oracle accumulates in double, a real backend in f32 in its own order, so sums differ by
+ * rounding: a dot product of n terms may differ by at most about (n + 2) * 2^-24 * sum|w_i x_i|
+ * (the standard bound for f32 summation in any order, plus the FP8 scale multiply); element-wise
+ * ops agree to an ulp or two. Dtype widening, copies, lookups and adds are exact. Batch and
+ * thread-count invariance are bit-exact.
  */
-class BackendParityTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendParitySuite {
   private static final ScalarBackend SCALAR = new ScalarBackend();
-  private static final CpuBackend CPU = new CpuBackend(3);
   private static final DType[] WEIGHT_DTYPES = {DType.BF16, DType.F16, DType.F32, DType.F8_E4M3};
+  private Backend tested;
+
+  /** The backend under test; called once per test class. */
+  protected abstract Backend createBackend();
+
+  /** A backend like the one under test, running on one thread (or its only configuration). */
+  protected abstract Backend createSingleThreadedBackend();
+
+  private Backend backend() {
+    if (tested == null) {
+      tested = createBackend();
+    }
+    return tested;
+  }
 
   @AfterAll
-  static void closeCpu() {
-    CPU.close();
+  void closeBackend() {
+    if (tested != null) {
+      tested.close();
+    }
   }
 
   /** A [rows, cols] weight in {@code dtype}, plus its exact f32 values. */
-  record TestWeight(TensorData data, TensorData scale, float[] values) {
+  protected record TestWeight(TensorData data, TensorData scale, float[] values) {
     static TestWeight random(String name, DType dtype, int rows, int cols, long seed) {
       Random rnd = new Random(seed);
       float[] w = new float[rows * cols];
@@ -88,7 +109,7 @@ class BackendParityTest {
       TestWeight tw = TestWeight.random("w", dtype, outDim, in, 7);
       for (int rows : new int[] {1, 3, 6}) {
         float[] x = randomFloats(rows * in, rows);
-        float[] cpu = matmul(CPU, tw, x, rows, outDim);
+        float[] cpu = matmul(backend(), tw, x, rows, outDim);
         float[] oracle = matmul(SCALAR, tw, x, rows, outDim);
         for (int r = 0; r < rows; r++) {
           for (int o = 0; o < outDim; o++) {
@@ -143,7 +164,7 @@ class BackendParityTest {
     TensorData w = new TensorData("fp8", DType.F8_E4M3, new long[] {fp8.size(), 16}, codes, null);
     TensorData s = new TensorData("fp8_scale_inv", DType.F32, new long[] {scaleRows, 1},
         Encode.store(ones, DType.F32), null);
-    float[] got = matmul(CPU, new TestWeight(w, s, null), x, 1, fp8.size());
+    float[] got = matmul(backend(), new TestWeight(w, s, null), x, 1, fp8.size());
     for (int r = 0; r < fp8.size(); r++) {
       assertEquals(Encode.fp8Value(fp8.get(r)), got[r], 0f, "fp8 code " + fp8.get(r));
     }
@@ -161,7 +182,7 @@ class BackendParityTest {
       }
     }
     TensorData h = new TensorData("f16", DType.F16, new long[] {f16.size(), 16}, halves, null);
-    float[] gotHalves = matmul(CPU, new TestWeight(h, null, null), x, 1, f16.size());
+    float[] gotHalves = matmul(backend(), new TestWeight(h, null, null), x, 1, f16.size());
     for (int r = 0; r < f16.size(); r++) {
       // delta 0: exact, except that -0 and +0 count as equal (the dot's sum starts at +0)
       assertEquals(Float.float16ToFloat(f16.get(r)), gotHalves[r], 0f,
@@ -174,14 +195,14 @@ class BackendParityTest {
     for (DType dtype : WEIGHT_DTYPES) {
       TestWeight tw = TestWeight.random("w", dtype, 150, 260, 3);
       float[] batch = randomFloats(7 * 260, 9);
-      float[] all = matmul(CPU, tw, batch, 7, 150);
+      float[] all = matmul(backend(), tw, batch, 7, 150);
       for (int r = 0; r < 7; r++) {
-        float[] alone = matmul(CPU, tw,
+        float[] alone = matmul(backend(), tw,
             java.util.Arrays.copyOfRange(batch, r * 260, (r + 1) * 260), 1, 150);
         assertArrayEquals(alone, java.util.Arrays.copyOfRange(all, r * 150, (r + 1) * 150),
             dtype + " row " + r);
       }
-      try (CpuBackend oneThread = new CpuBackend(1)) {
+      try (Backend oneThread = createSingleThreadedBackend()) {
         assertArrayEquals(all, matmul(oneThread, tw, batch, 7, 150), "thread count changed bits");
       }
     }
@@ -193,7 +214,7 @@ class BackendParityTest {
       TestWeight w = TestWeight.random("norm", dtype, 1, 40, 5);
       float[] x = randomFloats(6 * 40, 2);
       for (int groups : new int[] {6, 1}) {
-        float[] cpu = norm(CPU, w, x, groups);
+        float[] cpu = norm(backend(), w, x, groups);
         float[] oracle = norm(SCALAR, w, x, groups);
         assertUlps(oracle, cpu, 4, dtype + " rmsNorm");
       }
@@ -217,7 +238,7 @@ class BackendParityTest {
     cache.admit(List.of(new KvExtent("b", 1, 10)));
     BatchLayout layout = cache.layout(List.of(new KvExtent("a", 0, 5), new KvExtent("b", 9, 2)));
     float[] x = randomFloats(layout.rows() * 3 * 48, 4);
-    float[] cpu = rope(CPU, x, rope, layout);
+    float[] cpu = rope(backend(), x, rope, layout);
     float[] oracle = rope(SCALAR, x, rope, layout);
     for (int i = 0; i < x.length; i++) {
       assertEquals(oracle[i], cpu[i], 4e-7 * (Math.abs(x[i]) + Math.abs(oracle[i]) + 1), "at " + i);
@@ -250,7 +271,7 @@ class BackendParityTest {
       float[] v = randomFloats(layout.rows() * kvHeads * d, 23);
       float[] q = randomFloats(layout.rows() * heads * d, 24);
       KvGeometry geometry = new KvGeometry(2, kvHeads, d, 16, 4, kvDtype);
-      float[] cpu = attention(CPU, geometry, prior, kPrior, vPrior, layout, k, v, q, heads);
+      float[] cpu = attention(backend(), geometry, prior, kPrior, vPrior, layout, k, v, q, heads);
       float[] oracle = attention(SCALAR, geometry, prior, kPrior, vPrior, layout, k, v, q, heads);
       for (int i = 0; i < cpu.length; i++) {
         assertEquals(oracle[i], cpu[i], 2e-6, kvDtype + " attention at " + i);
@@ -276,7 +297,7 @@ class BackendParityTest {
       TestWeight table = TestWeight.random("embed", dtype, 50, 24, 8);
       int[] tokens = {3, 49, 0, 3};
       float[][] results = new float[2][];
-      Backend[] backends = {SCALAR, CPU};
+      Backend[] backends = {SCALAR, backend()};
       for (int i = 0; i < 2; i++) {
         try (DeviceWeight w = backends[i].upload(table.data(), null)) {
           DeviceBuffer out = backends[i].allocate(4 * 24);
@@ -292,7 +313,7 @@ class BackendParityTest {
     float[][] silu = new float[2][];
     float[][] sum = new float[2][];
     float[][] gathered = new float[2][];
-    Backend[] backends = {SCALAR, CPU};
+    Backend[] backends = {SCALAR, backend()};
     for (int i = 0; i < 2; i++) {
       Backend b = backends[i];
       DeviceBuffer gb = buffer(b, g);
