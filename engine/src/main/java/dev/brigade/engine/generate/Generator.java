@@ -48,7 +48,8 @@ public final class Generator {
       throw new IllegalArgumentException("max tokens must be >= 0, got " + maxTokens);
     }
     Sampler.validate(params);
-    int[] generated = new int[maxTokens];
+    // prompt then generated tokens in one growing buffer: the sampler's penalty history
+    int[] all = Arrays.copyOf(prompt, prompt.length + maxTokens);
     int count = 0;
     try {
       float[] logits = null;
@@ -61,12 +62,12 @@ public final class Generator {
       }
       int position = prompt.length;
       while (count < maxTokens) {
-        TokenHistory history = TokenHistory.of(prompt, Arrays.copyOf(generated, count));
+        TokenHistory history = new TokenHistory(all, prompt.length + count, prompt.length);
         SampledToken next = sampler.sample(logits, params, position, history);
         if (stopTokens.contains(next.token())) {
           break;
         }
-        generated[count++] = next.token();
+        all[prompt.length + count++] = next.token();
         onToken.accept(next.token());
         if (count == maxTokens) {
           break;
@@ -78,6 +79,6 @@ public final class Generator {
     } finally {
       chain.free(sequenceId);
     }
-    return Arrays.copyOf(generated, count);
+    return Arrays.copyOfRange(all, prompt.length, prompt.length + count);
   }
 }
