@@ -10,6 +10,8 @@ import dev.brigade.engine.backend.BackendProvider;
  */
 public final class CudaBackendProvider implements BackendProvider {
   public static final String DEVICE_PROPERTY = "brigade.cuda.device";
+  /** The environment variable read when the property is not set. */
+  public static final String DEVICE_ENV = "BRIGADE_CUDA_DEVICE";
 
   @Override
   public String name() {
@@ -18,7 +20,11 @@ public final class CudaBackendProvider implements BackendProvider {
 
   /** The device index this worker uses. */
   static int deviceIndex() {
-    String v = System.getProperty(DEVICE_PROPERTY, "0").trim();
+    String v = System.getProperty(DEVICE_PROPERTY);
+    if (v == null) {
+      v = System.getenv().getOrDefault(DEVICE_ENV, "0");
+    }
+    v = v.trim();
     try {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {

@@ -20,12 +20,12 @@ class CudaBackendParityTest extends BackendParitySuite {
   @Override
   protected Backend createBackend() {
     assumeCuda();
-    return new CudaBackend(0);
+    return new CudaBackend(CudaBackendProvider.deviceIndex());
   }
 
   @Override
   protected Backend createSingleThreadedBackend() {
     assumeCuda();
-    return new CudaBackend(0);
+    return new CudaBackend(CudaBackendProvider.deviceIndex());
   }
 }

@@ -33,7 +33,7 @@ class CudaGoldenDecodeTest {
   @Test
   void greedyTokensMatchTheCpuBackendWholeAndMixed() {
     CudaBackendParityTest.assumeCuda();
-    try (CpuBackend cpu = new CpuBackend(2); CudaBackend gpu = new CudaBackend(0)) {
+    try (CpuBackend cpu = new CpuBackend(2); CudaBackend gpu = new CudaBackend(CudaBackendProvider.deviceIndex())) {
       for (boolean fp8 : new boolean[] {false, true}) {
         try (Checkpoint ckpt = Checkpoints.open(TinyModelFixture.path(fp8))) {
           List<float[]> cpuLogits = new ArrayList<>();
