@@ -1,5 +1,6 @@
 package dev.brigade.scheduler;
 
+import dev.brigade.scheduler.rewards.RewardsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -23,7 +24,12 @@ public final class SchedulerNode {
   }
 
   public static Future<SchedulerVerticle> start(Vertx vertx, SchedulerConfig config) {
-    SchedulerVerticle verticle = new SchedulerVerticle(config);
+    return start(vertx, config, RewardsConfig.inMemory());
+  }
+
+  /** With a rewards ledger as {@code rewards} says (a file for real runs). */
+  public static Future<SchedulerVerticle> start(Vertx vertx, SchedulerConfig config, RewardsConfig rewards) {
+    SchedulerVerticle verticle = new SchedulerVerticle(config, rewards);
     return vertx.deployVerticle(verticle).map(id -> verticle);
   }
 }

@@ -16,6 +16,8 @@ import dev.brigade.protocol.control.Unload;
 import dev.brigade.protocol.control.PipelineRecord.Stage;
 import dev.brigade.protocol.control.PipelineState;
 import dev.brigade.scheduler.plan.Transition;
+import dev.brigade.scheduler.rewards.RewardsConfig;
+import dev.brigade.scheduler.rewards.RewardsService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -42,6 +44,8 @@ public final class SchedulerVerticle extends VerticleBase {
   private final SchedulerConfig config;
   private final JoinPolicy joinPolicy;
   private final Placement placement;
+  private final RewardsConfig rewardsConfig;
+  private RewardsService rewards;
   private ClusterMembership membership;
   private Leadership leadership;
   private boolean active;
@@ -51,8 +55,14 @@ public final class SchedulerVerticle extends VerticleBase {
   private long planTimer = -1;
   private long epoch;
 
+  /** A scheduler whose rewards ledger lives in memory (tests). */
   public SchedulerVerticle(SchedulerConfig config) {
+    this(config, RewardsConfig.inMemory());
+  }
+
+  public SchedulerVerticle(SchedulerConfig config, RewardsConfig rewardsConfig) {
     this.config = config;
+    this.rewardsConfig = rewardsConfig;
     this.joinPolicy = new JoinPolicy(config.joinToken());
     this.placement = new Placement(config.shape(), config.allocator());
   }
@@ -73,7 +83,9 @@ public final class SchedulerVerticle extends VerticleBase {
     Future<Void> flushed = active
         ? Future.all(nodes.flushed(), pipelines.flushed()).mapEmpty()
         : Future.succeededFuture();
-    return flushed.compose(v -> active ? leadership.release() : Future.succeededFuture());
+    Future<Void> ledgerClosed = rewards == null ? Future.succeededFuture() : rewards.stop();
+    return Future.join(flushed, ledgerClosed)
+        .compose(v -> active ? leadership.release() : Future.succeededFuture());
   }
 
   /** True once this scheduler leads the cluster (tests and the demo wait for it). */
@@ -109,6 +121,11 @@ public final class SchedulerVerticle extends VerticleBase {
           consumer = vertx.eventBus().consumer(Addresses.SCHEDULER, this::onControl);
           return consumer.completion();
         })
+        // Without a ledger the scheduler still schedules; gateways keep their credits until one is up.
+        .compose(v -> RewardsService.start(vertx, rewardsConfig)
+            .onSuccess(r -> rewards = r)
+            .onFailure(e -> LOG.log(Level.ERROR, e.getMessage(), e))
+            .otherwiseEmpty())
         .onSuccess(v -> {
           vertx.setPeriodic(sweepPeriodMs(), id -> sweepHeartbeats());
           resumeFromMaps();
