@@ -2,6 +2,7 @@ package dev.brigade.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brigade.engine.backend.Backend;
+import dev.brigade.engine.backend.BackendProvider;
 import dev.brigade.engine.backend.CpuBackend;
 import dev.brigade.engine.backend.ScalarBackend;
 import dev.brigade.engine.checkpoint.Checkpoint;
@@ -16,9 +17,12 @@ import dev.brigade.engine.text.Qwen3Tokenizer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -72,7 +76,8 @@ public final class GenerateCommand implements Callable<Integer> {
   Integer layersPerSlice;
 
   @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
-      description = "cpu (default, SIMD on all cores) or scalar (the reference loops).")
+      description = "cpu (default, SIMD on all cores), scalar (the reference loops), or a "
+          + "provided backend such as cuda.")
   String backendName;
 
   @Option(names = "--json", description = "Print {\"token_ids\":[...],\"text\":\"...\"}.")
@@ -140,13 +145,29 @@ public final class GenerateCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** cpu, scalar, or a backend another module provides (cuda) through a BackendProvider. */
   private static Backend backend(String name) {
-    return switch (name) {
-      case "cpu" -> new CpuBackend();
-      case "scalar" -> new ScalarBackend();
-      default -> throw new IllegalArgumentException("unknown --backend '" + name
-          + "' (expected cpu or scalar)");
-    };
+    switch (name) {
+      case "cpu":
+        return new CpuBackend();
+      case "scalar":
+        return new ScalarBackend();
+      default:
+        List<String> known = new ArrayList<>(List.of("cpu", "scalar"));
+        for (BackendProvider provider : ServiceLoader.load(BackendProvider.class)) {
+          if (provider.name().equals(name)) {
+            String reason = provider.unavailableReason();
+            if (reason != null) {
+              throw new IllegalArgumentException("--backend " + name + " cannot run here: "
+                  + reason);
+            }
+            return provider.create();
+          }
+          known.add(provider.name());
+        }
+        throw new IllegalArgumentException("unknown --backend '" + name + "' (expected "
+            + String.join(", ", known) + ")");
+    }
   }
 
   static int[] parseIds(String text) {

@@ -82,7 +82,7 @@ class GenerateCommandTest {
     assertEquals("brigade: --layers-per-slice must be in 1..6, got 7", slices.err().strip());
     Run backend = run("generate", "--model", model.toString(), "--tokens", "1",
         "--max-tokens", "2", "--backend", "gpu");
-    assertEquals("brigade: unknown --backend 'gpu' (expected cpu or scalar)",
-        backend.err().strip());
+    assertTrue(backend.err().strip().startsWith("brigade: unknown --backend 'gpu' (expected cpu,"
+        + " scalar"), backend.err());
   }
 }
