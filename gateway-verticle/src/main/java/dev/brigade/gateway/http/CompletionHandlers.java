@@ -54,11 +54,13 @@ public final class CompletionHandlers {
                       : new CompletionFormat(p.id(), model, created, spec.logprobs());
               GenerationSink sink =
                   spec.stream() ? new SseSink(response, format, spec.includeUsage()) : new JsonSink(response, format);
-              Generation generation = generations.start(p, sink);
               // A client that goes away cancels its sequence, which frees its KV cache everywhere.
+              // Registered first: a request refused at once has its response written by start.
+              Generation[] running = new Generation[1];
               response.closeHandler(v -> {
-                if (!generation.isDone()) generation.cancel();
+                if (running[0] != null && !running[0].isDone()) running[0].cancel();
               });
+              running[0] = generations.start(p, sink);
             })
         .onFailure(e -> Errors.send(response, JsonBodies.errorOf(e)));
   }
