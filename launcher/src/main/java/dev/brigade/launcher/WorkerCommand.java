@@ -1,5 +1,6 @@
 package dev.brigade.launcher;
 
+import dev.brigade.cuda.CudaBackendProvider;
 import dev.brigade.protocol.cluster.ClusterBootstrap;
 import dev.brigade.protocol.cluster.ClusterOptions;
 import dev.brigade.worker.MemorySize;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code brigade worker --model DIR --memory 8GiB [--backend auto|cpu|cuda] [--token T] ...}:
+ * {@code brigade worker --model DIR --memory 8GiB [--backend auto|cpu|cuda] [--device N] [--token T] ...}:
  * runs one worker until killed. A refusal by the scheduler ends the process with its reason.
  */
 @Command(
@@ -40,6 +41,10 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "Compute backend. Default: ${DEFAULT-VALUE} (CUDA when usable, else CPU).")
   String backend;
 
+  @Option(names = "--device", paramLabel = "N", defaultValue = "0",
+      description = "CUDA device for --backend cuda/auto; run one worker per GPU. Default: ${DEFAULT-VALUE}.")
+  int cudaDevice;
+
   @Option(names = "--token", paramLabel = "T", description = "Join token of the cluster.")
   String token;
 
@@ -52,6 +57,10 @@ public final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = ModelDir.check(model);
     long bytes = MemorySize.parse(memory);
+    if (cudaDevice < 0) {
+      throw new IllegalArgumentException("--device " + cudaDevice + ": must be 0 or more");
+    }
+    System.setProperty(CudaBackendProvider.DEVICE_PROPERTY, Integer.toString(cudaDevice));
     SelectedBackend device = SelectedBackend.choose(backend);
     String nodeId = id != null ? id : "worker-" + ProcessHandle.current().pid();
     WorkerConfig config = WorkerConfig.of(nodeId, token, bytes);

@@ -30,6 +30,8 @@ class RoleCommandsTest {
     String[] cuda = run("worker", "--model", model, "--memory", "1GiB", "--backend", "cuda");
     assertTrue(cuda[1].startsWith("brigade: --backend cuda: "), cuda[1]);
     assertEquals(1, cuda[1].lines().count());
+    String[] device = run("worker", "--model", model, "--memory", "1GiB", "--device", "-1");
+    assertEquals("brigade: --device -1: must be 0 or more", device[1]);
     String[] noModel = run("worker", "--model", "/no/such/dir", "--memory", "1GiB");
     assertEquals("brigade: --model /no/such/dir: no such folder", noModel[1]);
   }
