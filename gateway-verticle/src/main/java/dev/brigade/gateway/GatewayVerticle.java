@@ -6,6 +6,7 @@ import dev.brigade.gateway.grpc.BrigadeGrpcServer;
 import dev.brigade.gateway.http.CompletionHandlers;
 import dev.brigade.gateway.http.Errors;
 import dev.brigade.gateway.http.InfoHandlers;
+import dev.brigade.gateway.http.RewardsHandler;
 import dev.brigade.gateway.mesh.MeshSequenceService;
 import dev.brigade.gateway.mesh.MeshSettings;
 import dev.brigade.gateway.session.Generations;
@@ -70,6 +71,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/v1/completions").handler(completions::completions);
     router.get("/v1/models").handler(info::models);
     router.get("/v1/cluster").handler(info::cluster);
+    router.get("/v1/rewards").handler(new RewardsHandler(vertx)::get);
     router.get("/v1/ws").handler(rc -> openWebSocket(rc, generations));
     router.errorHandler(413, rc -> Errors.send(rc.response(), ApiError.tooLarge(options.maxBodyBytes())));
     router.errorHandler(404, rc -> Errors.send(rc.response(),

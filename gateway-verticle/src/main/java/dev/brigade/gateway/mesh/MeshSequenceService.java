@@ -4,6 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import dev.brigade.engine.sampling.SamplingParams;
+import dev.brigade.gateway.rewards.CreditSender;
 import dev.brigade.gateway.sequence.FinishReason;
 import dev.brigade.gateway.sequence.GeneratedToken;
 import dev.brigade.gateway.sequence.SequenceFailure;
@@ -14,6 +15,7 @@ import dev.brigade.gateway.sequence.SequenceService;
 import dev.brigade.protocol.Addresses;
 import dev.brigade.protocol.cluster.ClusterBootstrap;
 import dev.brigade.protocol.control.PipelineRecord;
+import dev.brigade.protocol.rewards.AttemptCredits;
 import dev.brigade.protocol.wire.FreeSequence;
 import dev.brigade.protocol.wire.Sampling;
 import dev.brigade.protocol.wire.SequenceError;
@@ -63,6 +65,7 @@ public final class MeshSequenceService implements SequenceService {
   private final HazelcastInstance hazelcast;
   private final PipelineDirectory directory;
   private final MeshRouting routing;
+  private final CreditSender credits;
   private final Map<String, SequenceRun> runs = new HashMap<>();
   /** Nodes whose cluster member left; pipelines using them are not routed to. */
   private final Set<String> deadNodes = new HashSet<>();
@@ -78,6 +81,7 @@ public final class MeshSequenceService implements SequenceService {
     this.hazelcast = ClusterBootstrap.hazelcast(vertx);
     this.directory = new PipelineDirectory(hazelcast);
     this.routing = new MeshRouting();
+    this.credits = new CreditSender(vertx, context, settings.startTimeoutMillis());
   }
 
   /**
@@ -124,6 +128,11 @@ public final class MeshSequenceService implements SequenceService {
     return gatewayId;
   }
 
+  /** Where this gateway's layer-token credits wait until the scheduler's ledger has them. */
+  public CreditSender credits() {
+    return credits;
+  }
+
   /** Stops listening; running sequences fail with INTERNAL. */
   public Future<Void> close() {
     Promise<Void> closed = Promise.promise();
@@ -138,6 +147,7 @@ public final class MeshSequenceService implements SequenceService {
         LOG.fine("membership listener already gone with the cluster");
       }
       directory.close();
+      credits.close();
       consumer.unregister().onComplete(closed);
     });
     return closed.future();
@@ -211,6 +221,7 @@ public final class MeshSequenceService implements SequenceService {
     }
     run.attempt++;
     run.pipeline = choice.pipeline();
+    run.beginAttempt();
     run.releaseLease = choice.release();
     run.lastProgressNanos = System.nanoTime();
     int attempt = run.attempt;
@@ -247,6 +258,7 @@ public final class MeshSequenceService implements SequenceService {
     }
     LOG.info("gateway " + gatewayId + ": sequence " + run.seqId() + " leaves pipeline "
         + run.pipeline.pipelineId() + " after " + run.generatedCount + " tokens: " + why);
+    credit(run);
     freeStages(run);
     run.releaseLease.run();
     run.releaseLease = () -> {};
@@ -294,6 +306,7 @@ public final class MeshSequenceService implements SequenceService {
       return; // a stale attempt, or a duplicate: events are idempotent by (sequence, index)
     }
     run.lastProgressNanos = System.nanoTime();
+    run.attemptSampled++;
     if (t.finish() == TokenEvent.Finish.STOP) {
       finish(run, FinishReason.STOP, t.index() + 1);
       return;
@@ -364,9 +377,20 @@ public final class MeshSequenceService implements SequenceService {
   private void end(SequenceRun run) {
     run.done = true;
     runs.remove(run.seqId(), run);
+    credit(run);
     freeStages(run);
     run.releaseLease.run();
     run.releaseLease = () -> {};
+  }
+
+  /** Credits the current attempt's pipeline with the work the gateway saw come back, once. */
+  private void credit(SequenceRun run) {
+    if (run.pipeline == null || run.attemptSampled == 0) {
+      return;
+    }
+    credits.submit(AttemptCredits.of(run.runId, run.seqId(), run.attempt, run.pipeline,
+        run.attemptContext, run.attemptSampled));
+    run.attemptSampled = 0;
   }
 
   /** FreeSequence to every stage of the run's current pipeline (idempotent there). */
