@@ -29,7 +29,7 @@ import java.util.Map;
 public final class CudaBackend implements Backend {
   private static final int FP8_BLOCK = 128;
 
-  private final CudaDevice device;
+  private final Device device;
   private final Map<Mem, Boolean> live = new IdentityHashMap<>();
   private final Map<String, Mem> scratch = new HashMap<>();
   /** The last batch layout uploaded (compared by value), and its RoPE tables by table. */
@@ -39,7 +39,11 @@ public final class CudaBackend implements Backend {
 
   /** A backend on CUDA device {@code index}; throws with the reason when CUDA is unusable. */
   public CudaBackend(int index) {
-    this.device = new CudaDevice(index);
+    this(new CudaDevice(index));
+  }
+
+  CudaBackend(Device device) {
+    this.device = device;
   }
 
   @Override
@@ -400,6 +404,6 @@ public final class CudaBackend implements Backend {
 
   @Override
   public String toString() {
-    return "cuda backend on device " + device.index;
+    return "cuda backend on device " + device.index();
   }
 }

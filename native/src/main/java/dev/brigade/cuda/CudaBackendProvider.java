@@ -54,9 +54,9 @@ public final class CudaBackendProvider implements BackendProvider {
 
   @Override
   public String device() {
-    try (CudaDevice d = new CudaDevice(deviceIndex())) {
+    try (CudaDevice d = new CudaDevice(deviceIndex(), false)) {
       long[] mem = d.memoryInfo();
-      return String.format("%s (CUDA device %d, %.1f GiB free of %.1f GiB)", d.name(), d.index,
+      return String.format("%s (CUDA device %d, %.1f GiB free of %.1f GiB)", d.name(), d.index(),
           mem[0] / (double) (1L << 30), mem[1] / (double) (1L << 30));
     }
   }
@@ -64,7 +64,7 @@ public final class CudaBackendProvider implements BackendProvider {
   /** Free device memory now (cuMemGetInfo), the budget a worker's slice and KV cache share. */
   @Override
   public long deviceMemoryBytes() {
-    try (CudaDevice d = new CudaDevice(deviceIndex())) {
+    try (CudaDevice d = new CudaDevice(deviceIndex(), false)) {
       return d.memoryInfo()[0];
     }
   }

@@ -41,18 +41,24 @@ import jcuda.driver.JCudaDriver;
  * calls), the PTX modules, device memory and kernel launches. Everything runs on the default
  * stream in call order; copies to the host wait for the kernels before them.
  */
-final class CudaDevice implements AutoCloseable {
+final class CudaDevice implements Device {
   /** Host-to-device copies go in pieces of this many bytes (bounded heap use for weights). */
   private static final long COPY_CHUNK = 64L << 20;
 
-  final int index;
+  private final int index;
   private final CUdevice device = new CUdevice();
   private final CUcontext context = new CUcontext();
   private final Map<String, CUmodule> modules = new HashMap<>();
   private final Map<String, CUfunction> functions = new HashMap<>();
   private boolean closed;
 
+  /** The device with the PTX modules loaded, ready to launch. */
   CudaDevice(int index) {
+    this(index, true);
+  }
+
+  /** The device; without modules it serves only queries (name, memory). */
+  CudaDevice(int index, boolean loadModules) {
     String why = CudaAvailability.reason();
     if (why != null) {
       throw new IllegalStateException("CUDA is not usable here: " + why);
@@ -66,11 +72,16 @@ final class CudaDevice implements AutoCloseable {
     cuDeviceGet(device, index);
     cuDevicePrimaryCtxRetain(context, device);
     bind();
-    for (List<String> module : Kernels.MODULES) {
+    for (List<String> module : loadModules ? Kernels.MODULES : List.<List<String>>of()) {
       CUmodule m = new CUmodule();
       cuModuleLoadData(m, PtxResources.load(module.get(0)));
       modules.put(module.get(0), m);
     }
+  }
+
+  @Override
+  public int index() {
+    return index;
   }
 
   /** Makes this device's context current on the calling thread (cheap when it already is). */
@@ -78,7 +89,8 @@ final class CudaDevice implements AutoCloseable {
     cuCtxSetCurrent(context);
   }
 
-  String name() {
+  @Override
+  public String name() {
     byte[] name = new byte[256];
     cuDeviceGetName(name, name.length, device);
     int n = 0;
@@ -95,14 +107,16 @@ final class CudaDevice implements AutoCloseable {
   }
 
   /** Peak memory bandwidth in bytes/s from the memory clock and bus width (DDR: x2). */
-  double peakBandwidth() {
+  @Override
+  public double peakBandwidth() {
     double clockKhz = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE);
     double busBits = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH);
     return 2.0 * clockKhz * 1000 * busBits / 8;
   }
 
   /** {free, total} device memory in bytes. */
-  long[] memoryInfo() {
+  @Override
+  public long[] memoryInfo() {
     bind();
     long[] free = new long[1];
     long[] total = new long[1];
@@ -111,7 +125,8 @@ final class CudaDevice implements AutoCloseable {
   }
 
   /** Zero-filled device memory (at least 4 bytes, so even empty buffers have an address). */
-  Mem allocate(String name, long bytes) {
+  @Override
+  public Mem allocate(String name, long bytes) {
     bind();
     long size = Math.max(4, bytes);
     CUdeviceptr p = new CUdeviceptr();
@@ -120,7 +135,8 @@ final class CudaDevice implements AutoCloseable {
     return new Mem(name, p, size);
   }
 
-  void free(Mem mem) {
+  @Override
+  public void free(Mem mem) {
     if (!closed) {
       bind();
       cuMemFree((CUdeviceptr) mem.handle());
@@ -128,7 +144,8 @@ final class CudaDevice implements AutoCloseable {
   }
 
   /** Copies all of {@code src} to {@code dst} at {@code offsetBytes}. */
-  void copyIn(MemorySegment src, Mem dst, long offsetBytes) {
+  @Override
+  public void copyIn(MemorySegment src, Mem dst, long offsetBytes) {
     bind();
     long n = src.byteSize();
     if (offsetBytes < 0 || offsetBytes + n > dst.bytes()) {
@@ -147,7 +164,8 @@ final class CudaDevice implements AutoCloseable {
   }
 
   /** Copies {@code dst.byteSize()} bytes from {@code src} at {@code offsetBytes}, after all queued work. */
-  void copyOut(Mem src, long offsetBytes, MemorySegment dst) {
+  @Override
+  public void copyOut(Mem src, long offsetBytes, MemorySegment dst) {
     bind();
     long n = dst.byteSize();
     if (offsetBytes < 0 || offsetBytes + n > src.bytes()) {
@@ -164,7 +182,8 @@ final class CudaDevice implements AutoCloseable {
   }
 
   /** Launches a plan on the default stream (asynchronous). */
-  void launch(LaunchPlan plan) {
+  @Override
+  public void launch(LaunchPlan plan) {
     bind();
     CUfunction f = functions.computeIfAbsent(plan.kernel(), k -> {
       CUfunction fn = new CUfunction();
@@ -190,7 +209,8 @@ final class CudaDevice implements AutoCloseable {
     return Pointer.to(p);
   }
 
-  void synchronize() {
+  @Override
+  public void synchronize() {
     bind();
     cuCtxSynchronize();
   }
