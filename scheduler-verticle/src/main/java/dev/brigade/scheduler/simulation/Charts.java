@@ -40,6 +40,8 @@ final class Charts {
   private static XYChart chart(String title, String yTitle) {
     XYChart chart = new XYChartBuilder().width(900).height(450).title(title).xAxisTitle("simulated hours").yAxisTitle(yTitle).build();
     chart.getStyler().setMarkerSize(0);
+    chart.getStyler().setXAxisDecimalPattern("0.#");
+    chart.getStyler().setYAxisDecimalPattern("#,##0");
     return chart;
   }
 
