@@ -11,17 +11,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records what a sequence's listener saw, and on which context. */
-final class RecordingListener implements SequenceListener {
-  record Outcome(List<Integer> tokens, List<Integer> indexes, FinishReason reason, int completionTokens,
+public final class RecordingListener implements SequenceListener {
+  public record Outcome(List<Integer> tokens, List<Integer> indexes, FinishReason reason, int completionTokens,
       SequenceFailure failure, boolean onCallerContext) {}
 
-  final List<Integer> tokens = new CopyOnWriteArrayList<>();
+  public final List<Integer> tokens = new CopyOnWriteArrayList<>();
   final List<Integer> indexes = new CopyOnWriteArrayList<>();
-  final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+  public final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Context callerContext;
   private volatile boolean allOnCaller = true;
 
-  RecordingListener(Context callerContext) {
+  public RecordingListener(Context callerContext) {
     this.callerContext = callerContext;
   }
 
