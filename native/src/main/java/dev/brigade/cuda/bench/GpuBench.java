@@ -68,6 +68,13 @@ public final class GpuBench {
   private static void matmulBandwidth(CudaBackend gpu, String preset, double peak) {
     SyntheticCheckpoint ckpt = SyntheticCheckpoint.preset(preset, 1, 7);
     ModelConfig c = ckpt.config();
+    java.util.Arrays.stream(PROJECTIONS).parallel().forEach(p -> {
+      String name = "model.layers.0." + p + ".weight";
+      ckpt.tensor(name);
+      if (ckpt.has(Qwen3TensorNames.scaleInv(name))) {
+        ckpt.tensor(Qwen3TensorNames.scaleInv(name));
+      }
+    });
     List<DeviceWeight> weights = new ArrayList<>();
     long bytes = 0;
     int maxIn = 0;
