@@ -20,10 +20,12 @@ import dev.brigade.scheduler.SchedulerNode;
 import dev.brigade.worker.SelectedBackend;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerNode;
+import dev.brigade.worker.WorkerProfile;
 import dev.brigade.worker.WorkerRefusedException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +127,33 @@ class MeshFormationTest {
     assertCoversModel(repaired, 6);
     assertEquals(NodeState.GONE, nodes(schedulerNode).get(lost.nodeId()).state());
     assertEquals(2, ready(schedulerNode));
+  }
+
+  /** A worker that reports a chosen speed instead of measuring one. */
+  private Vertx workerWithSpeed(String nodeId, double layerSeconds) throws Exception {
+    Vertx v = cluster.start("worker", nodeId);
+    await(WorkerNode.start(v, WorkerConfig.of(nodeId, TOKEN, WORKER_MEMORY), model, SelectedBackend.choose("cpu"),
+        new WorkerProfile("cpu", "test", layerSeconds)));
+    return v;
+  }
+
+  @Test
+  void aFullReplanDrainsTheOldPipelineBeforeItsNodeServesTheNewOne() throws Exception {
+    Vertx schedulerNode = cluster.start("scheduler", "scheduler");
+    await(SchedulerNode.start(schedulerNode, schedulerConfig().withRebalanceEvery(Duration.ofSeconds(2))));
+    workerWithSpeed("fast-a", 0.001);
+    workerWithSpeed("slow-b", 0.05);
+    eventually("a pipeline of fast-a and slow-b", () -> pipelines(schedulerNode).values().stream()
+        .anyMatch(p -> p.state() == PipelineState.READY && p.uses("fast-a") && p.uses("slow-b")));
+    String old = pipelines(schedulerNode).keySet().iterator().next();
+
+    // fast-c cannot form a pipeline alone; only a re-plan pairs it with fast-a.
+    workerWithSpeed("fast-c", 0.001);
+    eventually("fast-a and fast-c serve together", () -> pipelines(schedulerNode).values().stream()
+        .anyMatch(p -> p.state() == PipelineState.READY && p.uses("fast-a") && p.uses("fast-c")));
+    assertFalse(pipelines(schedulerNode).containsKey(old), "the old pipeline was drained and dissolved");
+    eventually("slow-b back on standby", () -> nodes(schedulerNode).get("slow-b").state() == NodeState.STANDBY);
+    assertEquals(1, pipelines(schedulerNode).size());
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.brigade.scheduler.plan.Allocator;
 import dev.brigade.scheduler.plan.AllocatorConfig;
 import dev.brigade.scheduler.plan.Fleet;
 import dev.brigade.scheduler.plan.FleetRestore;
+import dev.brigade.scheduler.plan.Rebalancer;
 import dev.brigade.scheduler.plan.Repairer;
 import dev.brigade.scheduler.plan.Transition;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ final class Placement {
   private final List<NodeSpec> joined = new ArrayList<>();
   private final Set<String> unfit = new HashSet<>();
   private Fleet fleet;
+  /** Pipelines of a re-plan that wait for the drained ones to dissolve. */
+  private final List<PipelineSpec> afterDrain = new ArrayList<>();
 
   Placement(ModelShape shape, AllocatorConfig config) {
     this.shape = shape;
@@ -77,6 +80,44 @@ final class Placement {
     if (fleet != null) {
       fleet.markReady(pipelineId);
     }
+  }
+
+  /**
+   * A full re-plan when a fresh allocation predicts at least {@code minGain} more tokens/s:
+   * pipelines that need only spare nodes form at once, old pipelines whose nodes the rest need
+   * start draining. Nothing while an earlier re-plan is still draining.
+   */
+  List<Transition> rebalance(double minGain) {
+    if (fleet == null || !afterDrain.isEmpty()) {
+      return List.of();
+    }
+    return Rebalancer.rebalance(fleet, minGain).map(r -> {
+      afterDrain.addAll(r.afterDrain());
+      List<Transition> out = new ArrayList<>(r.bringUp());
+      out.addAll(r.drain());
+      return out;
+    }).orElse(List.of());
+  }
+
+  /** A draining pipeline ran dry: dissolve it and form the re-plan's pipelines it was blocking. */
+  List<Transition> drained(String pipelineId) {
+    List<Transition> out = new ArrayList<>();
+    if (fleet == null || fleet.pipeline(pipelineId) == null) {
+      return out;
+    }
+    out.add(fleet.dissolve(pipelineId));
+    for (PipelineSpec p : List.copyOf(afterDrain)) {
+      Rebalancer.formDrained(fleet, p).ifPresent(t -> {
+        afterDrain.remove(p);
+        out.add(t);
+      });
+    }
+    if (fleet.pipelines().stream().noneMatch(p -> p.state() == PipelineState.DRAINING)) {
+      // What could not form as planned (a node left meanwhile) forms from the spare pool now.
+      afterDrain.clear();
+      out.addAll(fleet.formFromStandby(""));
+    }
+    return out;
   }
 
   /** Drops a node that could not load its slice until it registers again. */

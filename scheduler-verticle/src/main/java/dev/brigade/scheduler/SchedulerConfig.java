@@ -18,6 +18,7 @@ import java.util.Objects;
  *     are planned together
  * @param requestTimeout send timeout of every request the scheduler makes on the event bus
  * @param allocator the planner's settings (KV reserve, latency ceiling, longest pipeline)
+ * @param rebalanceEvery how often a full re-plan is considered (zero: never)
  */
 public record SchedulerConfig(
     String schedulerId,
@@ -27,11 +28,13 @@ public record SchedulerConfig(
     Duration heartbeatTimeout,
     Duration planDelay,
     Duration requestTimeout,
-    AllocatorConfig allocator) {
+    AllocatorConfig allocator,
+    Duration rebalanceEvery) {
 
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_PLAN_DELAY = Duration.ofMillis(1500);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_REBALANCE = Duration.ofMinutes(5);
 
   public SchedulerConfig {
     Objects.requireNonNull(schedulerId, "schedulerId");
@@ -44,6 +47,9 @@ public record SchedulerConfig(
       throw new IllegalArgumentException("plan delay must not be negative: " + planDelay);
     }
     Objects.requireNonNull(allocator, "allocator config");
+    if (rebalanceEvery == null || rebalanceEvery.isNegative()) {
+      throw new IllegalArgumentException("rebalance interval must not be negative: " + rebalanceEvery);
+    }
     if (requestTimeout == null || requestTimeout.toMillis() < 1) {
       throw new IllegalArgumentException("request timeout must be positive: " + requestTimeout);
     }
@@ -52,11 +58,13 @@ public record SchedulerConfig(
   /** Defaults for timing. */
   public static SchedulerConfig of(String schedulerId, String joinToken, ModelShape shape, ModelCard card) {
     return new SchedulerConfig(schedulerId, joinToken, shape, card,
-        DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_PLAN_DELAY, DEFAULT_REQUEST_TIMEOUT, AllocatorConfig.DEFAULT);
+        DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_PLAN_DELAY, DEFAULT_REQUEST_TIMEOUT, AllocatorConfig.DEFAULT,
+        DEFAULT_REBALANCE);
   }
 
   public SchedulerConfig withTimings(Duration heartbeat, Duration plan) {
-    return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeat, plan, requestTimeout, allocator);
+    return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeat, plan, requestTimeout, allocator,
+        rebalanceEvery);
   }
 
   /**
@@ -69,6 +77,12 @@ public record SchedulerConfig(
     }
     AllocatorConfig a = new AllocatorConfig(allocator.kvTokensPerLayer(), seconds,
         allocator.linkBytesPerSecond(), allocator.maxStages());
-    return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeatTimeout, planDelay, requestTimeout, a);
+    return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeatTimeout, planDelay, requestTimeout, a,
+        rebalanceEvery);
+  }
+
+  public SchedulerConfig withRebalanceEvery(Duration every) {
+    return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeatTimeout, planDelay, requestTimeout,
+        allocator, every);
   }
 }

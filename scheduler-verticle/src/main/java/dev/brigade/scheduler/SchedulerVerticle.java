@@ -26,7 +26,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The scheduler: keeps the node registry and the pipeline table in Hazelcast maps, admits
@@ -40,6 +42,8 @@ import java.util.List;
 public final class SchedulerVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(SchedulerVerticle.class.getName());
   private static final long STANDBY_RETRY_MS = 1000;
+  /** A re-plan must predict this much more throughput (25%) to be worth its reloads. */
+  private static final double REBALANCE_MIN_GAIN = 0.25;
 
   private final SchedulerConfig config;
   private final JoinPolicy joinPolicy;
@@ -54,6 +58,8 @@ public final class SchedulerVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> consumer;
   private long planTimer = -1;
   private long epoch;
+  /** When each draining pipeline started draining (scheduler clock). */
+  private final Map<String, Long> drainingSince = new HashMap<>();
 
   /** A scheduler whose rewards ledger lives in memory (tests). */
   public SchedulerVerticle(SchedulerConfig config) {
@@ -127,7 +133,13 @@ public final class SchedulerVerticle extends VerticleBase {
             .onFailure(e -> LOG.log(Level.ERROR, e.getMessage(), e))
             .otherwiseEmpty())
         .onSuccess(v -> {
-          vertx.setPeriodic(sweepPeriodMs(), id -> sweepHeartbeats());
+          vertx.setPeriodic(sweepPeriodMs(), id -> {
+            sweepHeartbeats();
+            dissolveDrained();
+          });
+          if (!config.rebalanceEvery().isZero()) {
+            vertx.setPeriodic(config.rebalanceEvery().toMillis(), id -> rebalance());
+          }
           resumeFromMaps();
         })
         .onFailure(e -> LOG.log(Level.ERROR, "scheduler could not take over: " + e.getMessage(), e));
@@ -242,7 +254,7 @@ public final class SchedulerVerticle extends VerticleBase {
     if (updated.allLoaded() && updated.state() == PipelineState.LOADING) {
       updated = updated.withState(PipelineState.READY);
       placement.ready(p.pipelineId());
-      LOG.log(Level.INFO, "pipeline " + p.pipelineId() + " is ready: " + p.stages());
+      LOG.log(Level.INFO, "pipeline " + p.pipelineId() + " is ready: " + describe(updated));
     }
     pipelines.put(updated.pipelineId(), updated);
   }
@@ -338,7 +350,40 @@ public final class SchedulerVerticle extends VerticleBase {
   private void markDraining(String pipelineId) {
     PipelineRecord p = pipelines.get(pipelineId);
     if (p != null) {
+      LOG.log(Level.INFO, "pipeline " + pipelineId + " drains: it takes no new sequences");
       pipelines.put(pipelineId, p.withState(PipelineState.DRAINING));
+      drainingSince.put(pipelineId, System.currentTimeMillis());
+    }
+  }
+
+  /** Considers a full re-plan, only while every pipeline is settled (none loading or broken). */
+  private void rebalance() {
+    boolean settled = pipelines.all().stream()
+        .allMatch(p -> p.state() == PipelineState.READY);
+    if (settled && planTimer < 0) {
+      carryOut(placement.rebalance(REBALANCE_MIN_GAIN));
+    }
+  }
+
+  /**
+   * A draining pipeline is empty once every live stage reported no running sequence in a
+   * heartbeat sent after the drain began; then it is dissolved.
+   */
+  private void dissolveDrained() {
+    for (PipelineRecord p : List.copyOf(pipelines.all())) {
+      if (p.state() != PipelineState.DRAINING) {
+        continue;
+      }
+      long since = drainingSince.computeIfAbsent(p.pipelineId(), id -> System.currentTimeMillis());
+      boolean empty = p.stages().stream().allMatch(s -> {
+        NodeRecord n = nodes.get(s.nodeId());
+        return n == null || !n.alive() || (n.lastHeartbeatMillis() > since && n.activeSequences() == 0);
+      });
+      if (empty) {
+        drainingSince.remove(p.pipelineId());
+        LOG.log(Level.INFO, "pipeline " + p.pipelineId() + " drained");
+        carryOut(placement.drained(p.pipelineId()));
+      }
     }
   }
 

@@ -31,23 +31,32 @@ public final class WorkerNode {
    *     WorkerRefusedException} when it refused
    */
   public static Future<WorkerNode> start(Vertx vertx, WorkerConfig config, Path modelDir, SelectedBackend backend) {
-    StageServer stage = new StageServer(vertx, config.nodeId(), StageSettings.defaults());
-    // Measuring and reading the checkpoint's sizes block: off the event loop.
-    return vertx.executeBlocking(() -> {
-          double seconds;
+    // Measuring blocks: off the event loop.
+    return vertx.<Double>executeBlocking(() -> {
           try (var device = backend.factory().get()) {
-            seconds = Calibration.layerSeconds(modelDir, device);
+            return Calibration.layerSeconds(modelDir, device);
           }
-          return new Measured(seconds, new StageSliceHost(stage, modelDir, backend, config.memoryBytes()));
         }, false)
-        .compose(measured -> {
-          double layerSeconds = measured.layerSeconds();
+        .compose(seconds -> {
           LOG.log(Level.INFO, "worker " + config.nodeId() + ": " + backend.name() + " (" + backend.device()
-              + "), " + String.format("%.3f", layerSeconds * 1e3) + " ms per layer per token, budget "
+              + "), " + String.format("%.3f", seconds * 1e3) + " ms per layer per token, budget "
               + MemorySize.format(config.memoryBytes()));
-          WorkerProfile profile = new WorkerProfile(backend.name(), backend.device(), layerSeconds);
-          WorkerVerticle verticle = new WorkerVerticle(config, profile, measured.host());
-          // The stage server starts on the verticle's context, right before the verticle itself.
+          return start(vertx, config, modelDir, backend, new WorkerProfile(backend.name(), backend.device(), seconds));
+        });
+  }
+
+  /**
+   * Starts a worker whose speed is already known (no calibration): tests that need chosen
+   * speeds, or a restart that reuses an earlier measurement.
+   */
+  public static Future<WorkerNode> start(
+      Vertx vertx, WorkerConfig config, Path modelDir, SelectedBackend backend, WorkerProfile profile) {
+    StageServer stage = new StageServer(vertx, config.nodeId(), StageSettings.defaults());
+    // Reading the checkpoint's sizes blocks: off the event loop.
+    return vertx.executeBlocking(() -> new StageSliceHost(stage, modelDir, backend, config.memoryBytes()), false)
+        .compose(host -> {
+          WorkerVerticle verticle = new WorkerVerticle(config, profile, host);
+          // The stage server starts on a context of its own, right before the verticle.
           return vertx.deployVerticle(new StageStarter(stage))
               .compose(ignored -> vertx.deployVerticle(verticle))
               .map(id -> new WorkerNode(stage, verticle, id));
@@ -66,8 +75,6 @@ public final class WorkerNode {
   public Future<Void> stop(Vertx vertx) {
     return vertx.undeploy(deploymentId).eventually(stage::close);
   }
-
-  private record Measured(double layerSeconds, StageSliceHost host) {}
 
   /** Runs {@link StageServer#start} on a Vert.x context of its own. */
   private static final class StageStarter extends io.vertx.core.VerticleBase {
