@@ -62,6 +62,14 @@ public final class WorkerCommand implements Callable<Integer> {
     }
     System.setProperty(CudaBackendProvider.DEVICE_PROPERTY, Integer.toString(cudaDevice));
     SelectedBackend device = SelectedBackend.choose(backend);
+    if (device.name().equals("cuda")) {
+      // weights and KV cache live in device memory: the budget must fit what is free there
+      long free = new CudaBackendProvider().deviceMemoryBytes();
+      if (bytes > free) {
+        throw new IllegalArgumentException("--memory " + memory + ": CUDA device " + cudaDevice
+            + " has only " + MemorySize.format(free) + " free");
+      }
+    }
     String nodeId = id != null ? id : "worker-" + ProcessHandle.current().pid();
     WorkerConfig config = WorkerConfig.of(nodeId, token, bytes);
     ClusterOptions options = cluster.options("worker", nodeId);

@@ -24,7 +24,8 @@ import java.util.Map;
  * activations and the paged KV cache in device memory, every op a kernel from src/main/cuda
  * launched on the default stream in call order; {@link #copyOut} is the synchronisation point.
  * The host checks arguments (token ids, slots, buffer sizes via the launch plans) before
- * anything is queued, so bad input is an exception rather than a device fault.
+ * anything is queued, so bad input is an exception rather than a device fault. Calls are
+ * serialised (the scratch buffers are shared), so slices may share one backend.
  */
 public final class CudaBackend implements Backend {
   private static final int FP8_BLOCK = 128;
@@ -87,7 +88,7 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public DeviceBuffer allocate(long floats) {
+  public synchronized DeviceBuffer allocate(long floats) {
     if (floats < 0) {
       throw new IllegalArgumentException("negative buffer size " + floats);
     }
@@ -95,19 +96,19 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void copyIn(MemorySegment src, DeviceBuffer dst, long dstOffset) {
+  public synchronized void copyIn(MemorySegment src, DeviceBuffer dst, long dstOffset) {
     device.copyIn(src, buf(dst, dstOffset + src.byteSize() / 4, "copyIn destination").mem,
         4 * dstOffset);
   }
 
   @Override
-  public void copyOut(DeviceBuffer src, long srcOffset, MemorySegment dst) {
+  public synchronized void copyOut(DeviceBuffer src, long srcOffset, MemorySegment dst) {
     device.copyOut(buf(src, srcOffset + dst.byteSize() / 4, "copyOut source").mem, 4 * srcOffset,
         dst);
   }
 
   @Override
-  public DeviceWeight upload(TensorData weight, TensorData scaleInv) {
+  public synchronized DeviceWeight upload(TensorData weight, TensorData scaleInv) {
     long[] shape = weight.shape();
     long rows;
     long cols;
@@ -158,7 +159,7 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public KvStore allocateKv(KvGeometry geometry) {
+  public synchronized KvStore allocateKv(KvGeometry geometry) {
     long half = geometry.bytes() / 2;
     return new CudaKvStore(this, geometry, allocate("KV keys", half), allocate("KV values", half));
   }
@@ -166,7 +167,7 @@ public final class CudaBackend implements Backend {
   // ---- ops ----------------------------------------------------------------------------------
 
   @Override
-  public void embed(DeviceWeight table, int[] tokens, DeviceBuffer out) {
+  public synchronized void embed(DeviceWeight table, int[] tokens, DeviceBuffer out) {
     CudaWeight t = CudaWeight.of(table);
     for (int token : tokens) {
       if (token < 0 || token >= t.rows) {
@@ -183,7 +184,7 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void matmul(DeviceWeight w, DeviceBuffer x, DeviceBuffer out, int rows) {
+  public synchronized void matmul(DeviceWeight w, DeviceBuffer x, DeviceBuffer out, int rows) {
     CudaWeight wt = CudaWeight.of(w);
     if (rows == 0) {
       return;
@@ -196,7 +197,7 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void rmsNorm(DeviceBuffer x, DeviceWeight weight, DeviceBuffer out, int groups,
+  public synchronized void rmsNorm(DeviceBuffer x, DeviceWeight weight, DeviceBuffer out, int groups,
       float eps) {
     CudaWeight wt = CudaWeight.of(weight);
     if (wt.dtype == DType.F8_E4M3) {
@@ -211,7 +212,7 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void rope(DeviceBuffer x, int heads, RopeTable rope, BatchLayout layout) {
+  public synchronized void rope(DeviceBuffer x, int heads, RopeTable rope, BatchLayout layout) {
     if (layout.rows() == 0) {
       return;
     }
@@ -223,7 +224,7 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void kvWrite(KvStore kv, int layer, DeviceBuffer k, DeviceBuffer v, BatchLayout layout) {
+  public synchronized void kvWrite(KvStore kv, int layer, DeviceBuffer k, DeviceBuffer v, BatchLayout layout) {
     CudaKvStore store = CudaKvStore.of(kv, layer);
     KvGeometry g = store.geometry;
     for (int slot : layout.slots()) {
@@ -242,7 +243,7 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void attention(KvStore kv, int layer, DeviceBuffer q, DeviceBuffer out, int heads,
+  public synchronized void attention(KvStore kv, int layer, DeviceBuffer q, DeviceBuffer out, int heads,
       BatchLayout layout) {
     CudaKvStore store = CudaKvStore.of(kv, layer);
     KvGeometry g = store.geometry;
@@ -276,7 +277,7 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void siluMul(DeviceBuffer gate, DeviceBuffer up, DeviceBuffer out, long count) {
+  public synchronized void siluMul(DeviceBuffer gate, DeviceBuffer up, DeviceBuffer out, long count) {
     if (count == 0) {
       return;
     }
@@ -285,7 +286,7 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void add(DeviceBuffer x, DeviceBuffer y, long count) {
+  public synchronized void add(DeviceBuffer x, DeviceBuffer y, long count) {
     if (count == 0) {
       return;
     }
@@ -294,7 +295,7 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void gatherRows(DeviceBuffer src, int[] rows, int width, DeviceBuffer dst) {
+  public synchronized void gatherRows(DeviceBuffer src, int[] rows, int width, DeviceBuffer dst) {
     CudaBuffer s = buf(src, 0, "gatherRows source");
     long srcRows = s.floats() / width;
     for (int row : rows) {
