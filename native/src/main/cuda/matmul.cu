@@ -68,6 +68,9 @@ __device__ void matmul_tile(const void* w, const float* scales, const float* x, 
   // 16-byte loads need every weight row and x row to start on a 16-byte boundary
   bool vector = (in % V) == 0 && (in % 4) == 0;
   int vecEnd = vector ? (in / (32 * V)) * (32 * V) : 0;
+  // unrolled so several 16-byte loads per lane are in flight (decode is bandwidth-bound); the
+  // order of the additions is unchanged
+#pragma unroll 4
   for (int c = lane * V; c < vecEnd; c += 32 * V) {
     float wv[V];
     load_chunk<DTYPE>(w, rowBase + c, wv);
