@@ -26,7 +26,7 @@ echo "== CUDA tests on device $device"
 export BRIGADE_CUDA_DEVICE="$device"
 rm -rf native/target/surefire-reports
 ./mvnw -B -q "${offline[@]}" -pl native -am verify \
-  -Dtest='Cuda*Test,Ptx*Test,LaunchPlanTest' -Dsurefire.failIfNoSpecifiedTests=false
+  -Dtest='dev.brigade.cuda.**' -Dsurefire.failIfNoSpecifiedTests=false
 grep -h "Tests run" native/target/surefire-reports/*.txt
 if grep -q "Skipped: [1-9]" native/target/surefire-reports/*.txt; then
   echo "gpu-check: CUDA tests were skipped on this host:" >&2
