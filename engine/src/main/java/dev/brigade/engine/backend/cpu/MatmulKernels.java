@@ -1,0 +1,322 @@
+package dev.brigade.engine.backend.cpu;
+
+import static dev.brigade.engine.backend.cpu.Simd.F;
+import static dev.brigade.engine.backend.cpu.Simd.L;
+
+import dev.brigade.engine.model.DType;
+import dev.brigade.engine.numeric.FloatCodec;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * out[r, o] = sum_i w[o, i] * x[r, i]: weight rows in their stored dtype times f32 activation
+ * rows, on every thread of a {@link CpuPool}.
+ *
+ * <p>Work is split over output rows o only. Each (r, o) result has one fixed reduction order:
+ * four vector accumulators take the groups of 4L columns in turn (accumulator j sums vectors
+ * 4k + j with fused multiply-adds); vectors left after the last full group go to accumulator 0;
+ * the four are added as (a0 + a1) + (a2 + a3) and the lanes summed in the tree order of
+ * {@link Simd#sumLanes}; columns after the last full vector are then added one by one. The
+ * order depends on the row length and the vector width only - not on the batch, the other
+ * rows, the thread count or the chunking - so a row's result is bit-identical alone or in any
+ * batch. Every path below (one activation row straight from the stored weights, or several
+ * from a widened copy) performs exactly these operations on exactly these values.
+ *
+ * <p>Memory traffic: with one activation row (decode) each weight row is streamed once and
+ * widened in registers (FP8 multiplied by its 128x128 block scale times 2^120, which makes the
+ * widening exact). With several rows, a block of consecutive weight rows (~32 KiB stored) is
+ * widened once into a per-thread f32 buffer that stays in cache, and every activation row is
+ * run against it two at a time, so weights still stream from memory once per call.
+ *
+ * <p>The kernels are many small methods on purpose: the Vector API only compiles to SIMD
+ * instructions when C2 inlines every call of it, and one large method (four activation rows
+ * with four accumulators each was measured) exhausts the inlining budget and falls back to
+ * (very slow) Java loops.
+ */
+public final class MatmulKernels {
+  private MatmulKernels() {}
+
+  /** Weight bytes (as stored) widened together for multi-row calls. */
+  private static final long WEIGHT_BLOCK_BYTES = 32 * 1024;
+  /** A chunk handed to one thread covers at least this many weight bytes. */
+  private static final long MIN_CHUNK_BYTES = 32 * 1024;
+  /** Scales at or beyond this would overflow when multiplied by 2^120. */
+  private static final float MAX_FAST_SCALE = 0x1p7f;
+
+  private static final ThreadLocal<float[]> WIDE = ThreadLocal.withInitial(() -> new float[0]);
+
+  /**
+   * out[r * w.rows() + o] = dot(w[o, :], x[r * w.cols() ...]) for r < rows and every o, split
+   * over output rows across {@code pool}.
+   */
+  public static void matmul(WeightMatrix w, float[] x, float[] out, int rows, CpuPool pool) {
+    check(w, x, out, rows);
+    if (rows == 0 || w.rows() == 0) {
+      return;
+    }
+    float[] scales = fastScales(w);
+    int chunks = pool.threads() * 16;
+    int grain = (int) Math.max((w.rows() + chunks - 1) / chunks,
+        (MIN_CHUNK_BYTES + w.rowBytes() - 1) / Math.max(1, w.rowBytes()));
+    pool.forEach(w.rows(), grain, (from, to) -> range(w, scales, x, out, rows, from, to));
+  }
+
+  /** The same product on the calling thread only. */
+  public static void matmulSingleThread(WeightMatrix w, float[] x, float[] out, int rows) {
+    check(w, x, out, rows);
+    if (rows > 0) {
+      range(w, fastScales(w), x, out, rows, 0, w.rows());
+    }
+  }
+
+  private static void check(WeightMatrix w, float[] x, float[] out, int rows) {
+    if (rows < 0 || x.length < (long) rows * w.cols() || out.length < (long) rows * w.rows()) {
+      throw new IllegalArgumentException("matmul of " + rows + " rows through [" + w.rows()
+          + ", " + w.cols() + "] needs " + (long) rows * w.cols() + " inputs and "
+          + (long) rows * w.rows() + " outputs, has " + x.length + " and " + out.length);
+    }
+  }
+
+  /**
+   * FP8 block scales times 2^120 (the widening factor folded in), or null when the weight is
+   * not FP8 or some scale is too large for that (then the slower exact path runs).
+   */
+  static float[] fastScales(WeightMatrix w) {
+    float[] s = w.scales();
+    if (s == null) {
+      return null;
+    }
+    float[] out = new float[s.length];
+    for (int i = 0; i < s.length; i++) {
+      if (!(Math.abs(s[i]) < MAX_FAST_SCALE)) {
+        return null;
+      }
+      out[i] = s[i] * Simd.E4M3_TO_F32;
+    }
+    return out;
+  }
+
+  /** Output rows [from, to) for all activation rows. */
+  static void range(WeightMatrix w, float[] fp8Scales, float[] x, float[] out, int rows,
+      int from, int to) {
+    float[] lanes = new float[L];
+    if (rows == 1 && (w.dtype() == DType.BF16 || fp8Scales != null)) {
+      for (int o = from; o < to; o++) {
+        out[o] = w.dtype() == DType.BF16
+            ? bf16Row(w, o, x, lanes) : e4m3Row(w, fp8Scales, o, x, lanes);
+      }
+      return;
+    }
+    int cols = w.cols();
+    int outDim = w.rows();
+    int block = (int) Math.max(1, Math.min(to - from, WEIGHT_BLOCK_BYTES / w.rowBytes()));
+    float[] wide = WIDE.get();
+    if (wide.length < block * cols) {
+      wide = new float[block * cols];
+      WIDE.set(wide);
+    }
+    for (int o0 = from; o0 < to; o0 += block) {
+      int n = Math.min(block, to - o0);
+      for (int k = 0; k < n; k++) {
+        widen(w, fp8Scales, o0 + k, wide, k * cols);
+      }
+      int r0 = 0;
+      for (; r0 + 2 <= rows; r0 += 2) {
+        for (int k = 0; k < n; k++) {
+          dot2(wide, k * cols, cols, x, r0 * cols, out, r0 * outDim + o0 + k, outDim, lanes);
+        }
+      }
+      if (r0 < rows) {
+        for (int k = 0; k < n; k++) {
+          out[r0 * outDim + o0 + k] = dot1(wide, k * cols, cols, x, r0 * cols, lanes);
+        }
+      }
+    }
+  }
+
+  /** dot(w[o, :], x[0, :]) for a BF16 weight, widened in registers. */
+  private static float bf16Row(WeightMatrix w, int o, float[] x, float[] lanes) {
+    MemorySegment seg = w.data();
+    int cols = w.cols();
+    long row = (long) o * cols * 2;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int groups = cols - cols % (4 * L);
+    int i = 0;
+    for (; i < groups; i += 4 * L) {
+      a0 = Simd.bf16(seg, row + 2L * i).fma(FloatVector.fromArray(F, x, i), a0);
+      a1 = Simd.bf16(seg, row + 2L * (i + L)).fma(FloatVector.fromArray(F, x, i + L), a1);
+      a2 = Simd.bf16(seg, row + 2L * (i + 2 * L))
+          .fma(FloatVector.fromArray(F, x, i + 2 * L), a2);
+      a3 = Simd.bf16(seg, row + 2L * (i + 3 * L))
+          .fma(FloatVector.fromArray(F, x, i + 3 * L), a3);
+    }
+    for (; i + L <= cols; i += L) {
+      a0 = Simd.bf16(seg, row + 2L * i).fma(FloatVector.fromArray(F, x, i), a0);
+    }
+    float sum = Simd.sum(a0, a1, a2, a3, lanes);
+    for (; i < cols; i++) {
+      sum = Math.fma(weight(w, o, i), x[i], sum);
+    }
+    return sum;
+  }
+
+  /** dot(w[o, :], x[0, :]) for an F8_E4M3 weight, widened and scaled in registers. */
+  private static float e4m3Row(WeightMatrix w, float[] scales, int o, float[] x,
+      float[] lanes) {
+    MemorySegment seg = w.data();
+    int cols = w.cols();
+    long row = (long) o * cols;
+    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int groups = cols - cols % (4 * L);
+    int i = 0;
+    // A group of 4L columns (32 or 64) never straddles a 128-column scale block.
+    for (; i < groups; i += 4 * L) {
+      FloatVector s = FloatVector.broadcast(F, scales[scaleRow + i / WeightMatrix.FP8_BLOCK]);
+      a0 = Simd.e4m3Raw(seg, row + i).mul(s).fma(FloatVector.fromArray(F, x, i), a0);
+      a1 = Simd.e4m3Raw(seg, row + i + L).mul(s).fma(FloatVector.fromArray(F, x, i + L), a1);
+      a2 = Simd.e4m3Raw(seg, row + i + 2 * L).mul(s)
+          .fma(FloatVector.fromArray(F, x, i + 2 * L), a2);
+      a3 = Simd.e4m3Raw(seg, row + i + 3 * L).mul(s)
+          .fma(FloatVector.fromArray(F, x, i + 3 * L), a3);
+    }
+    for (; i + L <= cols; i += L) {
+      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      a0 = Simd.e4m3Raw(seg, row + i).mul(s).fma(FloatVector.fromArray(F, x, i), a0);
+    }
+    float sum = Simd.sum(a0, a1, a2, a3, lanes);
+    for (; i < cols; i++) {
+      sum = Math.fma(weight(w, o, i), x[i], sum);
+    }
+    return sum;
+  }
+
+  /**
+   * Weight row o as f32 into dst[at, at + cols): full vectors widened exactly as the one-row
+   * kernels widen them, the columns after the last full vector by {@link #weight}.
+   */
+  private static void widen(WeightMatrix w, float[] fp8Scales, int o, float[] dst, int at) {
+    MemorySegment seg = w.data();
+    int cols = w.cols();
+    int full = cols - cols % L;
+    long row = (long) o * w.rowBytes();
+    int i = 0;
+    switch (w.dtype()) {
+      case BF16 -> {
+        for (; i < full; i += L) {
+          Simd.bf16(seg, row + 2L * i).intoArray(dst, at + i);
+        }
+      }
+      case F32 -> {
+        for (; i < full; i += L) {
+          Simd.f32(seg, row + 4L * i).intoArray(dst, at + i);
+        }
+      }
+      case F16 -> {
+        for (; i < full; i += L) {
+          Simd.f16Raw(seg, row + 2L * i).mul(Simd.F16_TO_F32).intoArray(dst, at + i);
+        }
+      }
+      case F8_E4M3 -> {
+        if (fp8Scales != null) {
+          int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
+          for (; i < full; i += L) {
+            float s = fp8Scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+            Simd.e4m3Raw(seg, row + i).mul(s).intoArray(dst, at + i);
+          }
+        }
+      }
+    }
+    for (; i < cols; i++) {
+      dst[at + i] = weight(w, o, i);
+    }
+  }
+
+  /** dot(ws[w0, +cols), x[x0, +cols)) in the fixed order. */
+  private static float dot1(float[] ws, int w0, int cols, float[] x, int x0, float[] lanes) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int groups = cols - cols % (4 * L);
+    int i = 0;
+    for (; i < groups; i += 4 * L) {
+      a0 = FloatVector.fromArray(F, ws, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
+      a1 = FloatVector.fromArray(F, ws, w0 + i + L)
+          .fma(FloatVector.fromArray(F, x, x0 + i + L), a1);
+      a2 = FloatVector.fromArray(F, ws, w0 + i + 2 * L)
+          .fma(FloatVector.fromArray(F, x, x0 + i + 2 * L), a2);
+      a3 = FloatVector.fromArray(F, ws, w0 + i + 3 * L)
+          .fma(FloatVector.fromArray(F, x, x0 + i + 3 * L), a3);
+    }
+    for (; i + L <= cols; i += L) {
+      a0 = FloatVector.fromArray(F, ws, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
+    }
+    float sum = Simd.sum(a0, a1, a2, a3, lanes);
+    for (; i < cols; i++) {
+      sum = Math.fma(ws[w0 + i], x[x0 + i], sum);
+    }
+    return sum;
+  }
+
+  /**
+   * {@link #dot1} of one widened weight row with two consecutive activation rows at x0, stored
+   * at out[o0] and out[o0 + outStride]: each weight vector is loaded once for both.
+   */
+  private static void dot2(float[] ws, int w0, int cols, float[] x, int x0, float[] out,
+      int o0, int outStride, float[] lanes) {
+    int x1 = x0 + cols;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    FloatVector b0 = a0;
+    FloatVector b1 = a0;
+    FloatVector b2 = a0;
+    FloatVector b3 = a0;
+    int groups = cols - cols % (4 * L);
+    int i = 0;
+    for (; i < groups; i += 4 * L) {
+      FloatVector v0 = FloatVector.fromArray(F, ws, w0 + i);
+      FloatVector v1 = FloatVector.fromArray(F, ws, w0 + i + L);
+      FloatVector v2 = FloatVector.fromArray(F, ws, w0 + i + 2 * L);
+      FloatVector v3 = FloatVector.fromArray(F, ws, w0 + i + 3 * L);
+      a0 = v0.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+      a1 = v1.fma(FloatVector.fromArray(F, x, x0 + i + L), a1);
+      a2 = v2.fma(FloatVector.fromArray(F, x, x0 + i + 2 * L), a2);
+      a3 = v3.fma(FloatVector.fromArray(F, x, x0 + i + 3 * L), a3);
+      b0 = v0.fma(FloatVector.fromArray(F, x, x1 + i), b0);
+      b1 = v1.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
+      b2 = v2.fma(FloatVector.fromArray(F, x, x1 + i + 2 * L), b2);
+      b3 = v3.fma(FloatVector.fromArray(F, x, x1 + i + 3 * L), b3);
+    }
+    for (; i + L <= cols; i += L) {
+      FloatVector v = FloatVector.fromArray(F, ws, w0 + i);
+      a0 = v.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+      b0 = v.fma(FloatVector.fromArray(F, x, x1 + i), b0);
+    }
+    float sa = Simd.sum(a0, a1, a2, a3, lanes);
+    float sb = Simd.sum(b0, b1, b2, b3, lanes);
+    for (; i < cols; i++) {
+      sa = Math.fma(ws[w0 + i], x[x0 + i], sa);
+      sb = Math.fma(ws[w0 + i], x[x1 + i], sb);
+    }
+    out[o0] = sa;
+    out[o0 + outStride] = sb;
+  }
+
+  /** Element (o, c) as f32, FP8 times its block scale (exact: scale times an FP8 value). */
+  static float weight(WeightMatrix w, int o, int c) {
+    float v = FloatCodec.get(w.data(), w.dtype(), (long) o * w.cols() + c);
+    if (w.scales() != null) {
+      v *= w.scales()[(o / WeightMatrix.FP8_BLOCK) * w.scaleCols() + c / WeightMatrix.FP8_BLOCK];
+    }
+    return v;
+  }
+}

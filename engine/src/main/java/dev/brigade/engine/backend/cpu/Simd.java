@@ -1,0 +1,98 @@
+package dev.brigade.engine.backend.cpu;
+
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Vector shapes of this machine and the exact widening loads of stored dtypes into f32 lanes.
+ *
+ * <p>Widening is bit moves only: bf16 is the high half of an f32; an f16 or F8_E4M3 code's
+ * exponent and mantissa are moved to the f32 positions (sign to bit 31) and the result is
+ * multiplied by 2^(127 - bias) (2^112 for f16, 2^120 for E4M3). Subnormal codes land on f32
+ * subnormals of exactly the right value, so the multiply makes them exact too. Only f16
+ * inf/NaN and the E4M3 NaN codes widen to large finite values instead; the quantiser and
+ * checkpoints produce none.
+ */
+final class Simd {
+  private Simd() {}
+
+  /** f32 lanes: the machine's preferred width, kept within 256..512 bits (8..16 lanes). */
+  static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() < 8
+      ? FloatVector.SPECIES_256
+      : FloatVector.SPECIES_PREFERRED.length() > 16
+          ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
+  static final int L = F.length();
+  static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+  /** As many 16-bit lanes as f32 lanes, in half the bits. */
+  static final VectorSpecies<Short> S =
+      VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+  /** As many 8-bit lanes as f32 lanes, in a quarter of the bits. */
+  static final VectorSpecies<Byte> B =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4));
+  static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+  static final float F16_TO_F32 = 0x1p112f;
+  static final float E4M3_TO_F32 = 0x1p120f;
+  /** Sign bit and the 15 exponent+mantissa bits of an f16 shifted left by 13. */
+  private static final int F16_MASK = 0x8FFFE000;
+  /** Sign bit and the 7 exponent+mantissa bits of an E4M3 code shifted left by 20. */
+  private static final int E4M3_MASK = 0x87F00000;
+
+  /** L bf16 values at byte offset {@code at}, widened. */
+  static FloatVector bf16(MemorySegment seg, long at) {
+    return ((IntVector) ShortVector.fromMemorySegment(S, seg, at, LE)
+            .convertShape(VectorOperators.S2I, I, 0))
+        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+  }
+
+  /** L f16 values at byte offset {@code at} as f32 values 2^112 times too small. */
+  static FloatVector f16Raw(MemorySegment seg, long at) {
+    return ((IntVector) ShortVector.fromMemorySegment(S, seg, at, LE)
+            .convertShape(VectorOperators.S2I, I, 0))
+        .lanewise(VectorOperators.LSHL, 13).and(F16_MASK).reinterpretAsFloats();
+  }
+
+  /**
+   * L E4M3 codes at byte offset {@code at} as f32 values 2^120 times too small; multiplying by
+   * 2^120 (folded into the block scale by the caller) makes them exact.
+   */
+  static FloatVector e4m3Raw(MemorySegment seg, long at) {
+    return ((IntVector) ByteVector.fromMemorySegment(B, seg, at, LE)
+            .convertShape(VectorOperators.B2I, I, 0))
+        .lanewise(VectorOperators.LSHL, 20).and(E4M3_MASK).reinterpretAsFloats();
+  }
+
+  static FloatVector f32(MemorySegment seg, long at) {
+    return FloatVector.fromMemorySegment(F, seg, at, LE);
+  }
+
+  /**
+   * (a + b) + (c + d) lane by lane, then the L lanes summed pairwise in one fixed tree order
+   * ((l0 + l1) + (l2 + l3)) + ...; the same in every JIT state, unlike reduceLanes, whose order
+   * is left to the implementation. {@code lanes} is scratch space of L floats; going through it
+   * keeps the vectors in registers (a vector passed to a call that is not inlined is boxed).
+   */
+  static float sum(FloatVector a, FloatVector b, FloatVector c, FloatVector d, float[] lanes) {
+    a.add(b).add(c.add(d)).intoArray(lanes, 0);
+    return sumLanes(lanes);
+  }
+
+  /** Pairwise sum of the first L values: each level adds neighbours, L/2 sums, then L/4, ... */
+  static float sumLanes(float[] v) {
+    float s0 = (v[0] + v[1]) + (v[2] + v[3]);
+    float s1 = (v[4] + v[5]) + (v[6] + v[7]);
+    if (L == 8) {
+      return s0 + s1;
+    }
+    float s2 = (v[8] + v[9]) + (v[10] + v[11]);
+    float s3 = (v[12] + v[13]) + (v[14] + v[15]);
+    return (s0 + s1) + (s2 + s3);
+  }
+}

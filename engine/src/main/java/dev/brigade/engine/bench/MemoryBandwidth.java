@@ -1,0 +1,77 @@
+package dev.brigade.engine.bench;
+
+import dev.brigade.engine.backend.cpu.CpuPool;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The machine's memory read bandwidth as the engine's kernels can use it: every thread of a
+ * {@link CpuPool} streams through its share of a buffer far larger than the caches, summing
+ * wide vector loads (so the loads cannot be dropped), and the best of several passes counts.
+ */
+public final class MemoryBandwidth {
+  private static final VectorSpecies<Long> V = LongVector.SPECIES_PREFERRED;
+  /** Bytes one thread takes at a time. */
+  private static final int CHUNK = 1 << 20;
+
+  private MemoryBandwidth() {}
+
+  /**
+   * Best read bandwidth in bytes per second over {@code passes} passes through a fresh buffer
+   * of {@code bytes} bytes (rounded down to whole MiB; at least 1 MiB).
+   */
+  public static double measure(CpuPool pool, long bytes, int passes) {
+    if (passes < 1) {
+      throw new IllegalArgumentException("bandwidth passes must be at least 1, got " + passes);
+    }
+    int chunks = (int) Math.max(1, bytes / CHUNK);
+    try (Arena arena = Arena.ofShared()) {
+      MemorySegment buffer = arena.allocate((long) chunks * CHUNK, 4096);
+      // Touch every page with non-zero data so the passes read real memory.
+      for (long i = 0; i < buffer.byteSize(); i += 4096) {
+        buffer.set(ValueLayout.JAVA_LONG, i, i * 0x9E3779B97F4A7C15L);
+      }
+      AtomicLong sink = new AtomicLong();
+      double best = 0;
+      for (int p = 0; p < passes; p++) {
+        long start = System.nanoTime();
+        pool.forEach(chunks, 1, (from, to) -> {
+          long s = 0;
+          for (int c = from; c < to; c++) {
+            s += sum(buffer, (long) c * CHUNK, CHUNK);
+          }
+          sink.addAndGet(s);
+        });
+        long nanos = System.nanoTime() - start;
+        best = Math.max(best, buffer.byteSize() * 1e9 / nanos);
+      }
+      if (sink.get() == 42) {
+        // Never true in practice; reading the sink keeps the sums (and the loads) alive.
+        System.err.print("");
+      }
+      return best;
+    }
+  }
+
+  /** Sum of the longs in [at, at + n) with four independent vector accumulators. */
+  private static long sum(MemorySegment seg, long at, int n) {
+    int step = V.vectorByteSize();
+    LongVector a = LongVector.zero(V);
+    LongVector b = a;
+    LongVector c = a;
+    LongVector d = a;
+    long end = at + n;
+    for (long i = at; i < end; i += 4L * step) {
+      a = a.add(LongVector.fromMemorySegment(V, seg, i, ByteOrder.LITTLE_ENDIAN));
+      b = b.add(LongVector.fromMemorySegment(V, seg, i + step, ByteOrder.LITTLE_ENDIAN));
+      c = c.add(LongVector.fromMemorySegment(V, seg, i + 2L * step, ByteOrder.LITTLE_ENDIAN));
+      d = d.add(LongVector.fromMemorySegment(V, seg, i + 3L * step, ByteOrder.LITTLE_ENDIAN));
+    }
+    return a.add(b).add(c).add(d).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+  }
+}
