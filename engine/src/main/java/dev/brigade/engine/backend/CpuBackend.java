@@ -1,12 +1,13 @@
 package dev.brigade.engine.backend;
 
+import dev.brigade.engine.backend.cpu.CpuPool;
+import dev.brigade.engine.backend.cpu.MatmulKernels;
 import dev.brigade.engine.numeric.Bf16;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 /**
- * The CPU backend: Vector API kernels ({@link CpuKernels}) on a fixed pool of threads. Work is
+ * The CPU backend: Vector API kernels ({@link MatmulKernels}, {@link CpuKernels}) on a
+ * persistent pool of threads ({@link CpuPool}: no task objects per call). Work is
  * split over output elements only (matmul output rows, attention (row, head) pairs, norm
  * groups), so every value is computed start to finish by one thread in a fixed order:
  * results do not depend on the thread count, the split, or the rest of the batch.
@@ -20,7 +21,7 @@ public final class CpuBackend extends HostBackend {
   private static final long PARALLEL_THRESHOLD = 1 << 15;
 
   private final int threads;
-  private final ForkJoinPool pool;
+  private final CpuPool pool;
 
   /** A backend using every available processor. */
   public CpuBackend() {
@@ -32,7 +33,7 @@ public final class CpuBackend extends HostBackend {
       throw new IllegalArgumentException("CPU backend needs at least one thread, got " + threads);
     }
     this.threads = threads;
-    this.pool = new ForkJoinPool(threads);
+    this.pool = new CpuPool(threads);
   }
 
   @Override
@@ -52,7 +53,11 @@ public final class CpuBackend extends HostBackend {
       }
       return;
     }
-    pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(body)).join();
+    pool.forEach(tasks, 1, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        body.accept(i);
+      }
+    });
   }
 
   @Override
@@ -76,20 +81,9 @@ public final class CpuBackend extends HostBackend {
   @Override
   public void matmul(DeviceWeight w, DeviceBuffer x, DeviceBuffer out, int rows) {
     HostWeight wt = HostWeight.of(w);
-    int in = (int) wt.cols;
-    int outDim = (int) wt.rows;
-    float[] xs = HostBuffer.of(x, (long) rows * in, "matmul input").data;
-    float[] os = HostBuffer.of(out, (long) rows * outDim, "matmul output").data;
-    int chunk = Math.max(1, outDim / (threads * 8));
-    int tasks = (outDim + chunk - 1) / chunk;
-    parallel(tasks, (long) rows * in * outDim, task -> {
-      int end = Math.min(outDim, (task + 1) * chunk);
-      for (int o = task * chunk; o < end; o++) {
-        for (int r = 0; r < rows; r += 4) {
-          CpuKernels.dotRows(wt, o, xs, in, r, Math.min(4, rows - r), os, outDim);
-        }
-      }
-    });
+    float[] xs = HostBuffer.of(x, (long) rows * wt.cols, "matmul input").data;
+    float[] os = HostBuffer.of(out, (long) rows * wt.rows, "matmul output").data;
+    MatmulKernels.matmul(wt.matrix(), xs, os, rows, pool);
   }
 
   @Override
@@ -245,6 +239,6 @@ public final class CpuBackend extends HostBackend {
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    pool.close();
   }
 }

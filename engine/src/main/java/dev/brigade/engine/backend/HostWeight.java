@@ -1,5 +1,6 @@
 package dev.brigade.engine.backend;
 
+import dev.brigade.engine.backend.cpu.WeightMatrix;
 import dev.brigade.engine.checkpoint.TensorData;
 import dev.brigade.engine.model.DType;
 import dev.brigade.engine.numeric.FloatCodec;
@@ -87,6 +88,17 @@ final class HostWeight implements DeviceWeight {
   }
 
   private volatile float[] floats;
+  private volatile WeightMatrix matrix;
+
+  /** This weight as the CPU kernels read it (made once). */
+  WeightMatrix matrix() {
+    WeightMatrix m = matrix;
+    if (m == null) {
+      m = new WeightMatrix(data, dtype, rows, cols, scales, scaleCols);
+      matrix = m;
+    }
+    return m;
+  }
 
   /** All elements as f32 (FP8 scaled), decoded once; only for small weights such as norms. */
   float[] floats() {

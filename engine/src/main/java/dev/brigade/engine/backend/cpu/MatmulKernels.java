@@ -40,8 +40,6 @@ public final class MatmulKernels {
   private static final long WEIGHT_BLOCK_BYTES = 32 * 1024;
   /** A chunk handed to one thread covers at least this many weight bytes. */
   private static final long MIN_CHUNK_BYTES = 32 * 1024;
-  /** Scales at or beyond this would overflow when multiplied by 2^120. */
-  private static final float MAX_FAST_SCALE = 0x1p7f;
 
   private static final ThreadLocal<float[]> WIDE = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -54,7 +52,7 @@ public final class MatmulKernels {
     if (rows == 0 || w.rows() == 0) {
       return;
     }
-    float[] scales = fastScales(w);
+    float[] scales = w.fastScales();
     int chunks = pool.threads() * 16;
     int grain = (int) Math.max((w.rows() + chunks - 1) / chunks,
         (MIN_CHUNK_BYTES + w.rowBytes() - 1) / Math.max(1, w.rowBytes()));
@@ -65,7 +63,7 @@ public final class MatmulKernels {
   public static void matmulSingleThread(WeightMatrix w, float[] x, float[] out, int rows) {
     check(w, x, out, rows);
     if (rows > 0) {
-      range(w, fastScales(w), x, out, rows, 0, w.rows());
+      range(w, w.fastScales(), x, out, rows, 0, w.rows());
     }
   }
 
@@ -75,25 +73,6 @@ public final class MatmulKernels {
           + ", " + w.cols() + "] needs " + (long) rows * w.cols() + " inputs and "
           + (long) rows * w.rows() + " outputs, has " + x.length + " and " + out.length);
     }
-  }
-
-  /**
-   * FP8 block scales times 2^120 (the widening factor folded in), or null when the weight is
-   * not FP8 or some scale is too large for that (then the slower exact path runs).
-   */
-  static float[] fastScales(WeightMatrix w) {
-    float[] s = w.scales();
-    if (s == null) {
-      return null;
-    }
-    float[] out = new float[s.length];
-    for (int i = 0; i < s.length; i++) {
-      if (!(Math.abs(s[i]) < MAX_FAST_SCALE)) {
-        return null;
-      }
-      out[i] = s[i] * Simd.E4M3_TO_F32;
-    }
-    return out;
   }
 
   /** Output rows [from, to) for all activation rows. */
