@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     description = "Serve Qwen3 models from a mesh of GPUs and CPUs.",
     subcommands = {CommandLine.HelpCommand.class, TokenizeCommand.class, BenchCommand.class, ChatCommand.class,
         ModelCommand.class, GenerateCommand.class, SimulateCommand.class, SchedulerCommand.class,
-        WorkerCommand.class, BenchMeshCommand.class, GatewayCommand.class, DemoCommand.class})
+        WorkerCommand.class, BenchMeshCommand.class, GatewayCommand.class, DemoCommand.class,
+        BenchEngineCommand.class})
 public final class Brigade implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -167,7 +167,9 @@ public final class CpuPool implements AutoCloseable {
     @Override
     public void run() {
       insideTask.set(true); // a task's own forEach calls run inline on this thread
-      long seen = generation;
+      // Generation 0 is the pool's start; reading the field here instead could skip a range
+      // published before this thread got to run.
+      long seen = 0;
       while (true) {
         long start = System.nanoTime();
         while (generation == seen) {

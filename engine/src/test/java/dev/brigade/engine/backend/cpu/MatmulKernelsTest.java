@@ -1,0 +1,182 @@
+package dev.brigade.engine.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brigade.engine.backend.DeviceBuffer;
+import dev.brigade.engine.backend.DeviceWeight;
+import dev.brigade.engine.backend.ScalarBackend;
+import dev.brigade.engine.checkpoint.TensorData;
+import dev.brigade.engine.model.DType;
+import dev.brigade.engine.numeric.FloatCodec;
+import dev.brigade.engine.testing.Encode;
+import dev.brigade.engine.testing.Fp8Block;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The matmul kernels against the ScalarBackend oracle for every weight dtype and awkward shapes
+ * (columns not a multiple of the vector width or of 4 vectors, FP8 partial edge blocks in both
+ * directions, one-column and one-row weights), and their batch and thread-count invariance.
+ * The oracle sums in double; an f32 sum of n terms may differ by about (n + 2) * 2^-24 *
+ * sum|w x|, which is the bound used.
+ */
+class MatmulKernelsTest {
+  private static final ScalarBackend SCALAR = new ScalarBackend();
+  private static final CpuPool POOL = new CpuPool(3);
+  private static final DType[] DTYPES = {DType.BF16, DType.F16, DType.F32, DType.F8_E4M3};
+  /** [out, in] shapes: vector-width and block edges on both sides. */
+  private static final int[][] SHAPES = {
+    {1, 1}, {5, 7}, {37, 131}, {130, 300}, {129, 64}, {3, 257}, {200, 1024}, {17, 16}, {9, 80}
+  };
+
+  @AfterAll
+  static void close() {
+    POOL.close();
+  }
+
+  /** A weight in its stored form, for both the kernels and the oracle. */
+  record Stored(TensorData data, TensorData scale, WeightMatrix matrix) {
+    static Stored random(DType dtype, int rows, int cols, long seed, float spread) {
+      Random rnd = new Random(seed);
+      float[] w = new float[rows * cols];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) rnd.nextGaussian() * (i % 89 == 0 ? 20f : 0.5f) * spread;
+      }
+      long[] shape = {rows, cols};
+      if (dtype == DType.F8_E4M3) {
+        Fp8Block q = Fp8Block.quantize(w, rows, cols, DType.BF16);
+        int scaleCount = (int) (q.scaleShape()[0] * q.scaleShape()[1]);
+        float[] scales = FloatCodec.decode(q.scales(), DType.BF16, scaleCount);
+        return new Stored(new TensorData("w", dtype, shape, q.codes(), null),
+            new TensorData("w_scale_inv", DType.BF16, q.scaleShape(), q.scales(), null),
+            new WeightMatrix(q.codes(), dtype, rows, cols, scales, (int) q.scaleShape()[1]));
+      }
+      MemorySegment bytes = Encode.store(w, dtype);
+      return new Stored(new TensorData("w", dtype, shape, bytes, null), null,
+          new WeightMatrix(bytes, dtype, rows, cols, null, 0));
+    }
+  }
+
+  private static float[] gaussian(int n, long seed) {
+    Random rnd = new Random(seed);
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    return x;
+  }
+
+  private static float[] oracle(Stored s, float[] x, int rows) {
+    int out = s.matrix().rows();
+    try (DeviceWeight w = SCALAR.upload(s.data(), s.scale());
+        DeviceBuffer xb = SCALAR.allocate(x.length);
+        DeviceBuffer ob = SCALAR.allocate((long) rows * out)) {
+      SCALAR.copyIn(MemorySegment.ofArray(x), xb, 0);
+      SCALAR.matmul(w, xb, ob, rows);
+      float[] o = new float[rows * out];
+      SCALAR.copyOut(ob, 0, MemorySegment.ofArray(o));
+      return o;
+    }
+  }
+
+  private static void assertClose(Stored s, float[] x, int rows, float[] actual, String what) {
+    int out = s.matrix().rows();
+    int in = s.matrix().cols();
+    float[] expected = oracle(s, x, rows);
+    for (int r = 0; r < rows; r++) {
+      for (int o = 0; o < out; o++) {
+        double absSum = 0;
+        for (int i = 0; i < in; i++) {
+          absSum += Math.abs(MatmulKernels.weight(s.matrix(), o, i) * (double) x[r * in + i]);
+        }
+        double tolerance = (in + 2) * 0x1p-24 * absSum + 1e-30;
+        double diff = Math.abs(expected[r * out + o] - (double) actual[r * out + o]);
+        assertTrue(diff <= tolerance, what + " row " + r + " out " + o + ": expected "
+            + expected[r * out + o] + ", got " + actual[r * out + o] + " (tolerance "
+            + tolerance + ")");
+      }
+    }
+  }
+
+  @Test
+  void everyDtypeAndShapeMatchesTheOracleAtEveryBatchSize() {
+    for (DType dtype : DTYPES) {
+      for (int[] shape : SHAPES) {
+        Stored s = Stored.random(dtype, shape[0], shape[1], shape[0] * 31L + shape[1], 1f);
+        for (int rows : new int[] {1, 2, 3, 5}) {
+          float[] x = gaussian(rows * shape[1], rows);
+          float[] out = new float[rows * shape[0]];
+          MatmulKernels.matmul(s.matrix(), x, out, rows, POOL);
+          assertClose(s, x, rows, out, dtype + " " + Arrays.toString(shape) + " x" + rows);
+        }
+      }
+    }
+  }
+
+  @Test
+  void fp8ScalesTooLargeForTheFastPathStillGiveTheExactProduct() {
+    // Weights up to ~1e6 need scale_inv beyond 2^7, where scale * 2^120 would overflow.
+    Stored s = Stored.random(DType.F8_E4M3, 130, 200, 5, 1e5f);
+    assertNull(s.matrix().fastScales(), "expected the exact path");
+    for (int rows : new int[] {1, 3}) {
+      float[] x = gaussian(rows * 200, 9);
+      float[] out = new float[rows * 130];
+      MatmulKernels.matmul(s.matrix(), x, out, rows, POOL);
+      assertClose(s, x, rows, out, "large FP8 scales x" + rows);
+    }
+  }
+
+  @Test
+  void aRowGivesTheSameBitsAloneInAnyBatchOnAnyThreadCount() {
+    int rows = 9;
+    for (DType dtype : DTYPES) {
+      for (int[] shape : new int[][] {{130, 300}, {64, 1024}, {7, 45}}) {
+        int out = shape[0];
+        int in = shape[1];
+        Stored s = Stored.random(dtype, out, in, 77, 1f);
+        float[] batch = gaussian(rows * in, 3);
+        float[] all = new float[rows * out];
+        MatmulKernels.matmul(s.matrix(), batch, all, rows, POOL);
+        float[] single = new float[rows * out];
+        MatmulKernels.matmulSingleThread(s.matrix(), batch, single, rows);
+        assertArrayEquals(all, single, dtype + ": thread count changed bits");
+        for (int r = 0; r < rows; r++) {
+          float[] expected = Arrays.copyOfRange(all, r * out, (r + 1) * out);
+          float[] alone = new float[out];
+          MatmulKernels.matmul(s.matrix(), Arrays.copyOfRange(batch, r * in, (r + 1) * in),
+              alone, 1, POOL);
+          assertArrayEquals(expected, alone,
+              dtype + " " + Arrays.toString(shape) + ": row " + r + " alone differs");
+          // the same row at another place in a batch of another size
+          int size = 2 + r % 5;
+          int at = r % size;
+          float[] other = gaussian(size * in, 40 + r);
+          System.arraycopy(batch, r * in, other, at * in, in);
+          float[] otherOut = new float[size * out];
+          MatmulKernels.matmul(s.matrix(), other, otherOut, size, POOL);
+          assertArrayEquals(expected, Arrays.copyOfRange(otherOut, at * out, (at + 1) * out),
+              dtype + ": row " + r + " at " + at + " of " + size + " differs");
+        }
+      }
+    }
+  }
+
+  @Test
+  void shortBuffersAndBadWeightsAreRefusedClearly() {
+    Stored s = Stored.random(DType.BF16, 4, 8, 1, 1f);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MatmulKernels.matmul(s.matrix(), new float[15], new float[8], 2, POOL));
+    assertTrue(e.getMessage().contains("needs 16 inputs"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> new WeightMatrix(MemorySegment.ofArray(new byte[10]), DType.BF16, 2, 8, null, 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> new WeightMatrix(MemorySegment.ofArray(new byte[16]), DType.F8_E4M3, 2, 8, null,
+            0));
+  }
+}
