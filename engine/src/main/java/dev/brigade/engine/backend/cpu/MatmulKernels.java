@@ -23,8 +23,7 @@ import jdk.incubator.vector.FloatVector;
  * from a widened copy) performs exactly these operations on exactly these values.
  *
  * <p>Memory traffic: with one activation row (decode) each weight row is streamed once and
- * widened in registers (FP8 multiplied by its 128x128 block scale times 2^120, which makes the
- * widening exact). With several rows, a block of consecutive weight rows (~32 KiB stored) is
+ * widened in registers (FP8 then multiplied by its 128x128 block scale). With several rows, a block of consecutive weight rows (~32 KiB stored) is
  * widened once into a per-thread f32 buffer that stays in cache, and every activation row is
  * run against it two at a time, so weights still stream from memory once per call.
  *
@@ -52,18 +51,17 @@ public final class MatmulKernels {
     if (rows == 0 || w.rows() == 0) {
       return;
     }
-    float[] scales = w.fastScales();
     int chunks = pool.threads() * 16;
     int grain = (int) Math.max((w.rows() + chunks - 1) / chunks,
         (MIN_CHUNK_BYTES + w.rowBytes() - 1) / Math.max(1, w.rowBytes()));
-    pool.forEach(w.rows(), grain, (from, to) -> range(w, scales, x, out, rows, from, to));
+    pool.forEach(w.rows(), grain, (from, to) -> range(w, x, out, rows, from, to));
   }
 
   /** The same product on the calling thread only. */
   public static void matmulSingleThread(WeightMatrix w, float[] x, float[] out, int rows) {
     check(w, x, out, rows);
     if (rows > 0) {
-      range(w, w.fastScales(), x, out, rows, 0, w.rows());
+      range(w, x, out, rows, 0, w.rows());
     }
   }
 
@@ -76,13 +74,12 @@ public final class MatmulKernels {
   }
 
   /** Output rows [from, to) for all activation rows. */
-  static void range(WeightMatrix w, float[] fp8Scales, float[] x, float[] out, int rows,
-      int from, int to) {
+  static void range(WeightMatrix w, float[] x, float[] out, int rows, int from, int to) {
     float[] lanes = new float[L];
-    if (rows == 1 && (w.dtype() == DType.BF16 || fp8Scales != null)) {
+    if (rows == 1 && (w.dtype() == DType.BF16 || w.dtype() == DType.F8_E4M3)) {
       for (int o = from; o < to; o++) {
         out[o] = w.dtype() == DType.BF16
-            ? bf16Row(w, o, x, lanes) : e4m3Row(w, fp8Scales, o, x, lanes);
+            ? bf16Row(w, o, x, lanes) : e4m3Row(w, w.scales(), o, x, lanes);
       }
       return;
     }
@@ -97,7 +94,7 @@ public final class MatmulKernels {
     for (int o0 = from; o0 < to; o0 += block) {
       int n = Math.min(block, to - o0);
       for (int k = 0; k < n; k++) {
-        widen(w, fp8Scales, o0 + k, wide, k * cols);
+        widen(w, o0 + k, wide, k * cols);
       }
       int r0 = 0;
       for (; r0 + 2 <= rows; r0 += 2) {
@@ -142,7 +139,7 @@ public final class MatmulKernels {
     return sum;
   }
 
-  /** dot(w[o, :], x[0, :]) for an F8_E4M3 weight, widened and scaled in registers. */
+  /** dot(w[o, :], x[0, :]) for an F8_E4M3 weight, widened and block-scaled in registers. */
   private static float e4m3Row(WeightMatrix w, float[] scales, int o, float[] x,
       float[] lanes) {
     MemorySegment seg = w.data();
@@ -158,16 +155,16 @@ public final class MatmulKernels {
     // A group of 4L columns (32 or 64) never straddles a 128-column scale block.
     for (; i < groups; i += 4 * L) {
       FloatVector s = FloatVector.broadcast(F, scales[scaleRow + i / WeightMatrix.FP8_BLOCK]);
-      a0 = Simd.e4m3Raw(seg, row + i).mul(s).fma(FloatVector.fromArray(F, x, i), a0);
-      a1 = Simd.e4m3Raw(seg, row + i + L).mul(s).fma(FloatVector.fromArray(F, x, i + L), a1);
-      a2 = Simd.e4m3Raw(seg, row + i + 2 * L).mul(s)
+      a0 = Simd.e4m3(seg, row + i).mul(s).fma(FloatVector.fromArray(F, x, i), a0);
+      a1 = Simd.e4m3(seg, row + i + L).mul(s).fma(FloatVector.fromArray(F, x, i + L), a1);
+      a2 = Simd.e4m3(seg, row + i + 2 * L).mul(s)
           .fma(FloatVector.fromArray(F, x, i + 2 * L), a2);
-      a3 = Simd.e4m3Raw(seg, row + i + 3 * L).mul(s)
+      a3 = Simd.e4m3(seg, row + i + 3 * L).mul(s)
           .fma(FloatVector.fromArray(F, x, i + 3 * L), a3);
     }
     for (; i + L <= cols; i += L) {
       float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
-      a0 = Simd.e4m3Raw(seg, row + i).mul(s).fma(FloatVector.fromArray(F, x, i), a0);
+      a0 = Simd.e4m3(seg, row + i).mul(s).fma(FloatVector.fromArray(F, x, i), a0);
     }
     float sum = Simd.sum(a0, a1, a2, a3, lanes);
     for (; i < cols; i++) {
@@ -180,8 +177,9 @@ public final class MatmulKernels {
    * Weight row o as f32 into dst[at, at + cols): full vectors widened exactly as the one-row
    * kernels widen them, the columns after the last full vector by {@link #weight}.
    */
-  private static void widen(WeightMatrix w, float[] fp8Scales, int o, float[] dst, int at) {
+  private static void widen(WeightMatrix w, int o, float[] dst, int at) {
     MemorySegment seg = w.data();
+    float[] scales = w.scales();
     int cols = w.cols();
     int full = cols - cols % L;
     long row = (long) o * w.rowBytes();
@@ -199,16 +197,14 @@ public final class MatmulKernels {
       }
       case F16 -> {
         for (; i < full; i += L) {
-          Simd.f16Raw(seg, row + 2L * i).mul(Simd.F16_TO_F32).intoArray(dst, at + i);
+          Simd.f16(seg, row + 2L * i).intoArray(dst, at + i);
         }
       }
       case F8_E4M3 -> {
-        if (fp8Scales != null) {
-          int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
-          for (; i < full; i += L) {
-            float s = fp8Scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
-            Simd.e4m3Raw(seg, row + i).mul(s).intoArray(dst, at + i);
-          }
+        int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
+        for (; i < full; i += L) {
+          float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+          Simd.e4m3(seg, row + i).mul(s).intoArray(dst, at + i);
         }
       }
     }

@@ -5,6 +5,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -13,12 +14,10 @@ import java.lang.foreign.MemorySegment;
 /**
  * Vector shapes of this machine and the exact widening loads of stored dtypes into f32 lanes.
  *
- * <p>Widening is bit moves only: bf16 is the high half of an f32; an f16 or F8_E4M3 code's
- * exponent and mantissa are moved to the f32 positions (sign to bit 31) and the result is
- * multiplied by 2^(127 - bias) (2^112 for f16, 2^120 for E4M3). Subnormal codes land on f32
- * subnormals of exactly the right value, so the multiply makes them exact too. Only f16
- * inf/NaN and the E4M3 NaN codes widen to large finite values instead; the quantiser and
- * checkpoints produce none.
+ * <p>Widening is exact: bf16 is the high half of an f32; an f16 or F8_E4M3 code's sign,
+ * exponent and mantissa are moved to the f32 positions and the exponent rebiased in the integer
+ * domain (see {@link #rebias}). Only f16 inf/NaN and the E4M3 NaN codes widen to large finite
+ * values instead; the quantiser and checkpoints produce none.
  */
 final class Simd {
   private Simd() {}
@@ -38,8 +37,6 @@ final class Simd {
       VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4));
   static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-  static final float F16_TO_F32 = 0x1p112f;
-  static final float E4M3_TO_F32 = 0x1p120f;
   /** Sign bit and the 15 exponent+mantissa bits of an f16 shifted left by 13. */
   private static final int F16_MASK = 0x8FFFE000;
   /** Sign bit and the 7 exponent+mantissa bits of an E4M3 code shifted left by 20. */
@@ -52,21 +49,34 @@ final class Simd {
         .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
   }
 
-  /** L f16 values at byte offset {@code at} as f32 values 2^112 times too small. */
-  static FloatVector f16Raw(MemorySegment seg, long at) {
-    return ((IntVector) ShortVector.fromMemorySegment(S, seg, at, LE)
-            .convertShape(VectorOperators.S2I, I, 0))
-        .lanewise(VectorOperators.LSHL, 13).and(F16_MASK).reinterpretAsFloats();
+  /** L f16 values at byte offset {@code at}, widened exactly (inf/NaN excepted). */
+  static FloatVector f16(MemorySegment seg, long at) {
+    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, at, LE)
+        .convertShape(VectorOperators.S2I, I, 0);
+    return rebias(h.lanewise(VectorOperators.LSHL, 13).and(F16_MASK), 0x0F800000, 112);
+  }
+
+  /** L E4M3 codes at byte offset {@code at}, widened exactly (NaN codes excepted). */
+  static FloatVector e4m3(MemorySegment seg, long at) {
+    IntVector b = (IntVector) ByteVector.fromMemorySegment(B, seg, at, LE)
+        .convertShape(VectorOperators.B2I, I, 0);
+    return rebias(b.lanewise(VectorOperators.LSHL, 20).and(E4M3_MASK), 0x07800000, 120);
   }
 
   /**
-   * L E4M3 codes at byte offset {@code at} as f32 values 2^120 times too small; multiplying by
-   * 2^120 (folded into the block scale by the caller) makes them exact.
+   * Sign, exponent and mantissa already in f32 position with the small format's bias: adds
+   * {@code bias} to the exponent in the integer domain. Zero and subnormal codes (exponent
+   * field 0) get exponent 1 instead - the value with an implicit leading 1 - and that 1
+   * (2^(1 - smallBias)) is then subtracted, exactly. No float operation ever sees an f32
+   * subnormal: those take microcode assists on x86 and made such weights many times slower.
    */
-  static FloatVector e4m3Raw(MemorySegment seg, long at) {
-    return ((IntVector) ByteVector.fromMemorySegment(B, seg, at, LE)
-            .convertShape(VectorOperators.B2I, I, 0))
-        .lanewise(VectorOperators.LSHL, 20).and(E4M3_MASK).reinterpretAsFloats();
+  private static FloatVector rebias(IntVector bits, int exponentMask, int bias) {
+    VectorMask<Integer> subnormal = bits.and(exponentMask).compare(VectorOperators.EQ, 0);
+    IntVector biased = bits.add(IntVector.broadcast(I, bias << 23).blend(
+        (bias + 1) << 23, subnormal));
+    FloatVector implicitOne = bits.and(0x80000000).or((bias + 1) << 23).reinterpretAsFloats();
+    return biased.reinterpretAsFloats()
+        .lanewise(VectorOperators.SUB, implicitOne, subnormal.cast(F));
   }
 
   static FloatVector f32(MemorySegment seg, long at) {

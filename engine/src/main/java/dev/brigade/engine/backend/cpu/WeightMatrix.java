@@ -4,14 +4,11 @@ import dev.brigade.engine.model.DType;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A row-major [rows, cols] weight in its stored dtype, as the CPU kernels read it. Made once
- * per weight (it precomputes what the FP8 kernel needs).
+ * A row-major [rows, cols] weight in its stored dtype, as the CPU kernels read it.
  */
 public final class WeightMatrix {
   /** FP8 scale blocks are 128 x 128 elements. */
   public static final int FP8_BLOCK = 128;
-  /** Scales at or beyond this would overflow when multiplied by 2^120. */
-  private static final float MAX_FAST_SCALE = 0x1p7f;
 
   private final MemorySegment data;
   private final DType dtype;
@@ -19,7 +16,6 @@ public final class WeightMatrix {
   private final int cols;
   private final float[] scales;
   private final int scaleCols;
-  private final float[] fastScales;
 
   /**
    * @param data little-endian elements
@@ -50,25 +46,6 @@ public final class WeightMatrix {
             + "]");
       }
     }
-    this.fastScales = fastScales(scales);
-  }
-
-  /**
-   * Block scales times 2^120 (the FP8 widening factor folded in), or null when there are none
-   * or some scale is too large for that (then the kernels take an exact scalar path).
-   */
-  private static float[] fastScales(float[] s) {
-    if (s == null) {
-      return null;
-    }
-    float[] out = new float[s.length];
-    for (int i = 0; i < s.length; i++) {
-      if (!(Math.abs(s[i]) < MAX_FAST_SCALE)) {
-        return null;
-      }
-      out[i] = s[i] * Simd.E4M3_TO_F32;
-    }
-    return out;
   }
 
   public MemorySegment data() {
@@ -93,11 +70,6 @@ public final class WeightMatrix {
 
   public int scaleCols() {
     return scaleCols;
-  }
-
-  /** FP8 scales times 2^120, or null (see the constructor). */
-  float[] fastScales() {
-    return fastScales;
   }
 
   /** Bytes of one stored row. */

@@ -1,7 +1,6 @@
 package dev.brigade.engine.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,15 +119,52 @@ class MatmulKernelsTest {
   }
 
   @Test
-  void fp8ScalesTooLargeForTheFastPathStillGiveTheExactProduct() {
-    // Weights up to ~1e6 need scale_inv beyond 2^7, where scale * 2^120 would overflow.
-    Stored s = Stored.random(DType.F8_E4M3, 130, 200, 5, 1e5f);
-    assertNull(s.matrix().fastScales(), "expected the exact path");
-    for (int rows : new int[] {1, 3}) {
-      float[] x = gaussian(rows * 200, 9);
-      float[] out = new float[rows * 130];
-      MatmulKernels.matmul(s.matrix(), x, out, rows, POOL);
-      assertClose(s, x, rows, out, "large FP8 scales x" + rows);
+  void everyFiniteFp8AndF16CodeWidensExactlyOnTheOneRowAndTheManyRowPaths() {
+    // Row k holds code k in all 2L + 3 columns (full vectors and a scalar tail); x picks
+    // column j, so out[r, k] is exactly the code's value times its block scale.
+    int cols = 2 * Simd.L + 3;
+    for (DType dtype : new DType[] {DType.F8_E4M3, DType.F16}) {
+      int codes = dtype == DType.F8_E4M3 ? 256 : 65536;
+      int[] kept = java.util.stream.IntStream.range(0, codes)
+          .filter(c -> dtype == DType.F8_E4M3 ? (c & 0x7F) != 0x7F : (c & 0x7C00) != 0x7C00)
+          .toArray();
+      int rows = kept.length;
+      MemorySegment data = MemorySegment.ofArray(new byte[rows * cols * dtype.bytes()]);
+      for (int k = 0; k < rows; k++) {
+        for (int c = 0; c < cols; c++) {
+          long at = ((long) k * cols + c) * dtype.bytes();
+          if (dtype == DType.F8_E4M3) {
+            data.set(java.lang.foreign.ValueLayout.JAVA_BYTE, at, (byte) kept[k]);
+          } else {
+            data.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) kept[k]);
+          }
+        }
+      }
+      float[] scales = null;
+      int scaleCols = 0;
+      if (dtype == DType.F8_E4M3) {
+        scaleCols = (cols + 127) / 128;
+        scales = new float[((rows + 127) / 128) * scaleCols];
+        Arrays.fill(scales, 0.375f);
+      }
+      WeightMatrix w = new WeightMatrix(data, dtype, rows, cols, scales, scaleCols);
+      for (int column : new int[] {0, Simd.L + 1, cols - 1}) {
+        float[] x = new float[2 * cols];
+        x[column] = 1;
+        x[cols + column] = 2;
+        float[] one = new float[rows];
+        MatmulKernels.matmul(w, x, one, 1, POOL);
+        float[] two = new float[2 * rows];
+        MatmulKernels.matmul(w, x, two, 2, POOL);
+        for (int k = 0; k < rows; k++) {
+          float value = dtype == DType.F8_E4M3
+              ? Encode.fp8Value(kept[k]) * 0.375f : Float.float16ToFloat((short) kept[k]);
+          String what = dtype + " code " + Integer.toHexString(kept[k]) + " column " + column;
+          assertTrue(value == one[k], what + ": " + value + " vs " + one[k]);
+          assertTrue(value == two[k], what + " (2 rows): " + value + " vs " + two[k]);
+          assertTrue(2 * value == two[rows + k], what + " (row 2): " + two[rows + k]);
+        }
+      }
     }
   }
 
