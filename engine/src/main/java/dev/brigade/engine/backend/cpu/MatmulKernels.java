@@ -22,8 +22,8 @@ import jdk.incubator.vector.FloatVector;
  * batch. Every path below (one activation row straight from the stored weights, or several
  * from a widened copy) performs exactly these operations on exactly these values.
  *
- * <p>Memory traffic: with one activation row (decode) each weight row is streamed once and
- * widened in registers (FP8 then multiplied by its 128x128 block scale). With several rows, a block of consecutive weight rows (~32 KiB stored) is
+ * <p>Memory traffic: a BF16 weight with one activation row (decode) is streamed once and
+ * widened in registers. Otherwise a block of consecutive weight rows (~32 KiB stored) is
  * widened once into a per-thread f32 buffer that stays in cache, and every activation row is
  * run against it two at a time, so weights still stream from memory once per call.
  *
@@ -73,13 +73,17 @@ public final class MatmulKernels {
     }
   }
 
-  /** Output rows [from, to) for all activation rows. */
+  /**
+   * Output rows [from, to) for all activation rows. BF16 at one row streams straight from the
+   * stored weights; everything else widens blocks of weight rows into a per-thread f32 buffer
+   * first (FP8's exact widening is too many vector operations to inline four times in one
+   * kernel).
+   */
   static void range(WeightMatrix w, float[] x, float[] out, int rows, int from, int to) {
     float[] lanes = new float[L];
-    if (rows == 1 && (w.dtype() == DType.BF16 || w.dtype() == DType.F8_E4M3)) {
+    if (rows == 1 && w.dtype() == DType.BF16) {
       for (int o = from; o < to; o++) {
-        out[o] = w.dtype() == DType.BF16
-            ? bf16Row(w, o, x, lanes) : e4m3Row(w, w.scales(), o, x, lanes);
+        out[o] = bf16Row(w, o, x, lanes);
       }
       return;
     }
@@ -139,77 +143,52 @@ public final class MatmulKernels {
     return sum;
   }
 
-  /** dot(w[o, :], x[0, :]) for an F8_E4M3 weight, widened and block-scaled in registers. */
-  private static float e4m3Row(WeightMatrix w, float[] scales, int o, float[] x,
-      float[] lanes) {
-    MemorySegment seg = w.data();
-    int cols = w.cols();
-    long row = (long) o * cols;
-    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    int groups = cols - cols % (4 * L);
-    int i = 0;
-    // A group of 4L columns (32 or 64) never straddles a 128-column scale block.
-    for (; i < groups; i += 4 * L) {
-      FloatVector s = FloatVector.broadcast(F, scales[scaleRow + i / WeightMatrix.FP8_BLOCK]);
-      a0 = Simd.e4m3(seg, row + i).mul(s).fma(FloatVector.fromArray(F, x, i), a0);
-      a1 = Simd.e4m3(seg, row + i + L).mul(s).fma(FloatVector.fromArray(F, x, i + L), a1);
-      a2 = Simd.e4m3(seg, row + i + 2 * L).mul(s)
-          .fma(FloatVector.fromArray(F, x, i + 2 * L), a2);
-      a3 = Simd.e4m3(seg, row + i + 3 * L).mul(s)
-          .fma(FloatVector.fromArray(F, x, i + 3 * L), a3);
-    }
-    for (; i + L <= cols; i += L) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
-      a0 = Simd.e4m3(seg, row + i).mul(s).fma(FloatVector.fromArray(F, x, i), a0);
-    }
-    float sum = Simd.sum(a0, a1, a2, a3, lanes);
-    for (; i < cols; i++) {
-      sum = Math.fma(weight(w, o, i), x[i], sum);
-    }
-    return sum;
-  }
-
   /**
    * Weight row o as f32 into dst[at, at + cols): full vectors widened exactly as the one-row
-   * kernels widen them, the columns after the last full vector by {@link #weight}.
+   * kernel widens them, the columns after the last full vector by {@link #weight}. One small
+   * method per dtype keeps each within C2's inlining budget.
    */
   private static void widen(WeightMatrix w, int o, float[] dst, int at) {
+    int full = w.cols() - w.cols() % L;
+    long row = (long) o * w.rowBytes();
+    switch (w.dtype()) {
+      case BF16 -> widenBf16(w.data(), row, full, dst, at);
+      case F32 -> widenF32(w.data(), row, full, dst, at);
+      case F16 -> widenF16(w.data(), row, full, dst, at);
+      case F8_E4M3 -> widenE4m3(w, o, row, full, dst, at);
+    }
+    for (int i = full; i < w.cols(); i++) {
+      dst[at + i] = weight(w, o, i);
+    }
+  }
+
+  private static void widenBf16(MemorySegment seg, long row, int full, float[] dst, int at) {
+    for (int i = 0; i < full; i += L) {
+      Simd.bf16(seg, row + 2L * i).intoArray(dst, at + i);
+    }
+  }
+
+  private static void widenF32(MemorySegment seg, long row, int full, float[] dst, int at) {
+    for (int i = 0; i < full; i += L) {
+      Simd.f32(seg, row + 4L * i).intoArray(dst, at + i);
+    }
+  }
+
+  private static void widenF16(MemorySegment seg, long row, int full, float[] dst, int at) {
+    for (int i = 0; i < full; i += L) {
+      Simd.f16(seg, row + 2L * i).intoArray(dst, at + i);
+    }
+  }
+
+  /** FP8 codes widened and multiplied by their 128x128 block's scale. */
+  private static void widenE4m3(WeightMatrix w, int o, long row, int full, float[] dst,
+      int at) {
     MemorySegment seg = w.data();
     float[] scales = w.scales();
-    int cols = w.cols();
-    int full = cols - cols % L;
-    long row = (long) o * w.rowBytes();
-    int i = 0;
-    switch (w.dtype()) {
-      case BF16 -> {
-        for (; i < full; i += L) {
-          Simd.bf16(seg, row + 2L * i).intoArray(dst, at + i);
-        }
-      }
-      case F32 -> {
-        for (; i < full; i += L) {
-          Simd.f32(seg, row + 4L * i).intoArray(dst, at + i);
-        }
-      }
-      case F16 -> {
-        for (; i < full; i += L) {
-          Simd.f16(seg, row + 2L * i).intoArray(dst, at + i);
-        }
-      }
-      case F8_E4M3 -> {
-        int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
-        for (; i < full; i += L) {
-          float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
-          Simd.e4m3(seg, row + i).mul(s).intoArray(dst, at + i);
-        }
-      }
-    }
-    for (; i < cols; i++) {
-      dst[at + i] = weight(w, o, i);
+    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
+    for (int i = 0; i < full; i += L) {
+      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      Simd.e4m3(seg, row + i).mul(s).intoArray(dst, at + i);
     }
   }
 
@@ -221,6 +200,25 @@ public final class MatmulKernels {
     FloatVector a3 = a0;
     int groups = cols - cols % (4 * L);
     int i = 0;
+    // Two groups per iteration: same accumulators, same order, half the loop overhead; it also
+    // keeps this method above C2's inlining size, so it compiles on its own budget.
+    for (; i + 4 * L < groups; i += 8 * L) {
+      int j = i + 4 * L;
+      a0 = FloatVector.fromArray(F, ws, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
+      a1 = FloatVector.fromArray(F, ws, w0 + i + L)
+          .fma(FloatVector.fromArray(F, x, x0 + i + L), a1);
+      a2 = FloatVector.fromArray(F, ws, w0 + i + 2 * L)
+          .fma(FloatVector.fromArray(F, x, x0 + i + 2 * L), a2);
+      a3 = FloatVector.fromArray(F, ws, w0 + i + 3 * L)
+          .fma(FloatVector.fromArray(F, x, x0 + i + 3 * L), a3);
+      a0 = FloatVector.fromArray(F, ws, w0 + j).fma(FloatVector.fromArray(F, x, x0 + j), a0);
+      a1 = FloatVector.fromArray(F, ws, w0 + j + L)
+          .fma(FloatVector.fromArray(F, x, x0 + j + L), a1);
+      a2 = FloatVector.fromArray(F, ws, w0 + j + 2 * L)
+          .fma(FloatVector.fromArray(F, x, x0 + j + 2 * L), a2);
+      a3 = FloatVector.fromArray(F, ws, w0 + j + 3 * L)
+          .fma(FloatVector.fromArray(F, x, x0 + j + 3 * L), a3);
+    }
     for (; i < groups; i += 4 * L) {
       a0 = FloatVector.fromArray(F, ws, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
       a1 = FloatVector.fromArray(F, ws, w0 + i + L)

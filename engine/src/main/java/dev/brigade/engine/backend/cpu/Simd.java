@@ -5,7 +5,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -37,10 +36,6 @@ final class Simd {
       VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4));
   static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-  /** Sign bit and the 15 exponent+mantissa bits of an f16 shifted left by 13. */
-  private static final int F16_MASK = 0x8FFFE000;
-  /** Sign bit and the 7 exponent+mantissa bits of an E4M3 code shifted left by 20. */
-  private static final int E4M3_MASK = 0x87F00000;
 
   /** L bf16 values at byte offset {@code at}, widened. */
   static FloatVector bf16(MemorySegment seg, long at) {
@@ -53,30 +48,34 @@ final class Simd {
   static FloatVector f16(MemorySegment seg, long at) {
     IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, at, LE)
         .convertShape(VectorOperators.S2I, I, 0);
-    return rebias(h.lanewise(VectorOperators.LSHL, 13).and(F16_MASK), 0x0F800000, 112);
+    return rebias(h.lanewise(VectorOperators.LSHL, 13), 0x0FFFE000, 112);
   }
 
   /** L E4M3 codes at byte offset {@code at}, widened exactly (NaN codes excepted). */
   static FloatVector e4m3(MemorySegment seg, long at) {
     IntVector b = (IntVector) ByteVector.fromMemorySegment(B, seg, at, LE)
         .convertShape(VectorOperators.B2I, I, 0);
-    return rebias(b.lanewise(VectorOperators.LSHL, 20).and(E4M3_MASK), 0x07800000, 120);
+    return rebias(b.lanewise(VectorOperators.LSHL, 20), 0x07F00000, 120);
   }
 
   /**
-   * Sign, exponent and mantissa already in f32 position with the small format's bias: adds
-   * {@code bias} to the exponent in the integer domain. Zero and subnormal codes (exponent
-   * field 0) get exponent 1 instead - the value with an implicit leading 1 - and that 1
-   * (2^(1 - smallBias)) is then subtracted, exactly. No float operation ever sees an f32
-   * subnormal: those take microcode assists on x86 and made such weights many times slower.
+   * A sign-extended small-float code shifted so its exponent and mantissa sit in f32 position
+   * ({@code magnitudeMask} selects them): adds {@code bias} to the exponent in the integer
+   * domain. Zero and subnormal codes (exponent field 0) get exponent 1 instead - the value
+   * with an implicit leading 1 - and that 1 (2^(1 - smallBias)) is then subtracted, exactly.
+   * No float operation ever sees an f32 subnormal (those take microcode assists on x86 and
+   * made such weights many times slower), and no lane masks are needed: the exponent-0 test is
+   * the sign of (magnitude - 2^23).
    */
-  private static FloatVector rebias(IntVector bits, int exponentMask, int bias) {
-    VectorMask<Integer> subnormal = bits.and(exponentMask).compare(VectorOperators.EQ, 0);
-    IntVector biased = bits.add(IntVector.broadcast(I, bias << 23).blend(
-        (bias + 1) << 23, subnormal));
-    FloatVector implicitOne = bits.and(0x80000000).or((bias + 1) << 23).reinterpretAsFloats();
-    return biased.reinterpretAsFloats()
-        .lanewise(VectorOperators.SUB, implicitOne, subnormal.cast(F));
+  private static FloatVector rebias(IntVector shifted, int magnitudeMask, int bias) {
+    IntVector magnitude = shifted.and(magnitudeMask);
+    IntVector sign = shifted.and(0x80000000);
+    IntVector subnormal = magnitude.sub(1 << 23).lanewise(VectorOperators.LSHR, 31); // 1 or 0
+    IntVector exponent = subnormal.lanewise(VectorOperators.LSHL, 23).add(bias << 23);
+    IntVector implicitOne = subnormal.neg().and((bias + 1) << 23); // 2^(1 - smallBias) or +0
+    FloatVector value = magnitude.add(exponent).reinterpretAsFloats()
+        .sub(implicitOne.reinterpretAsFloats());
+    return value.reinterpretAsInts().or(sign).reinterpretAsFloats();
   }
 
   static FloatVector f32(MemorySegment seg, long at) {
