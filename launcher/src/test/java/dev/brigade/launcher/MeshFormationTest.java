@@ -17,6 +17,7 @@ import dev.brigade.protocol.control.PipelineRecord;
 import dev.brigade.protocol.control.PipelineState;
 import dev.brigade.scheduler.SchedulerConfig;
 import dev.brigade.scheduler.SchedulerNode;
+import dev.brigade.scheduler.SchedulerVerticle;
 import dev.brigade.worker.SelectedBackend;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerNode;
@@ -154,6 +155,43 @@ class MeshFormationTest {
     assertFalse(pipelines(schedulerNode).containsKey(old), "the old pipeline was drained and dissolved");
     eventually("slow-b back on standby", () -> nodes(schedulerNode).get("slow-b").state() == NodeState.STANDBY);
     assertEquals(1, pipelines(schedulerNode).size());
+  }
+
+  @Test
+  void aStandbySchedulerTakesOverThePipelinesAndRepairsWithTheNextJoin() throws Exception {
+    Vertx first = cluster.start("scheduler", "s1");
+    SchedulerVerticle active = await(SchedulerNode.start(first, schedulerConfigFor("s1")));
+    Vertx second = cluster.start("scheduler", "s2");
+    SchedulerVerticle standby = await(SchedulerNode.start(second, schedulerConfigFor("s2")));
+    Map<String, Vertx> workers = new HashMap<>();
+    for (String id : List.of("w1", "w2", "w3", "w4")) {
+      workers.put(id, worker(id));
+    }
+    eventually("two ready pipelines", () -> ready(second) == 2);
+    assertTrue(active.isActive());
+    assertFalse(standby.isActive());
+
+    cluster.stop(first);
+    eventually("s2 active", standby::isActive);
+    assertEquals(2, ready(second), "a takeover leaves serving pipelines alone");
+
+    // The new scheduler watches the workers it inherited: a loss breaks the pipeline (no spare)...
+    PipelineRecord victim = pipelines(second).values().iterator().next();
+    String lost = victim.stages().getFirst().nodeId();
+    cluster.stop(workers.get(lost));
+    eventually(lost + " gone", () -> nodes(second).get(lost).state() == NodeState.GONE);
+    eventually("pipeline broken", () -> pipelines(second).get(victim.pipelineId()).state() == PipelineState.BROKEN);
+    // ...and the next worker to join fills the gap.
+    worker("w5");
+    eventually("repaired by w5", () -> {
+      PipelineRecord p = pipelines(second).get(victim.pipelineId());
+      return p.state() == PipelineState.READY && p.uses("w5");
+    });
+    assertEquals(2, ready(second));
+  }
+
+  private SchedulerConfig schedulerConfigFor(String id) {
+    return SchedulerNode.config(id, TOKEN, model).withMaxTokenSeconds(3600);
   }
 
   @Test

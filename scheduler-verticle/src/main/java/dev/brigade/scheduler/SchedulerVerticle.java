@@ -53,6 +53,8 @@ public final class SchedulerVerticle extends VerticleBase {
   private ClusterMembership membership;
   private Leadership leadership;
   private boolean active;
+  /** Set once the active scheduler has loaded the maps and listens: what {@link #isActive} reports. */
+  private volatile boolean serving;
   private SharedTable<NodeRecord> nodes;
   private SharedTable<PipelineRecord> pipelines;
   private MessageConsumer<JsonObject> consumer;
@@ -94,9 +96,9 @@ public final class SchedulerVerticle extends VerticleBase {
         .compose(v -> active ? leadership.release() : Future.succeededFuture());
   }
 
-  /** True once this scheduler leads the cluster (tests and the demo wait for it). */
+  /** True once this scheduler leads the cluster and serves (tests and the demo wait for it). */
   public boolean isActive() {
-    return active;
+    return serving;
   }
 
   // ---- leadership ---------------------------------------------------------------------------
@@ -177,6 +179,7 @@ public final class SchedulerVerticle extends VerticleBase {
       }
     }
     carryOut(repairs);
+    serving = true;
     LOG.log(Level.INFO, "resumed with " + nodes.all().size() + " nodes and " + pipelines.all().size() + " pipelines");
   }
 
