@@ -9,6 +9,7 @@ import dev.brigade.protocol.cluster.ClusterBootstrap;
 import dev.brigade.protocol.cluster.ClusterOptions;
 import dev.brigade.protocol.control.PipelineRecord;
 import dev.brigade.protocol.control.PipelineState;
+import dev.brigade.scheduler.rewards.RewardsConfig;
 import dev.brigade.worker.MemorySize;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
@@ -63,10 +64,13 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--backend", paramLabel = "auto|cpu|cuda", defaultValue = "auto", description = "Worker backend (default ${DEFAULT-VALUE}).")
   String backend;
 
+  @picocli.CommandLine.Mixin RewardsFlags rewards;
+
   @Override
   public Integer call() throws Exception {
     if (workers < 1) throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
     long memory = MemorySize.parse(workerMemory);
+    RewardsConfig ledger = rewards.config();
     HAZELCAST_LOG.setLevel(Level.WARNING); // one JVM, one member: its start-up chatter helps no one here
     PrintWriter out = spec.commandLine().getOut();
     if (!Files.isRegularFile(model.resolve("config.json"))) {
@@ -82,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
     Vertx vertx = Serving.await(ClusterBootstrap.start(cluster));
     GatewayVerticle gateway = new GatewayVerticle(gatewayOptions);
     try {
-      Serving.await(EmbeddedMesh.start(vertx, model, workers, memory, backend, null));
+      Serving.await(EmbeddedMesh.start(vertx, model, workers, memory, backend, null, ledger));
       Serving.await(vertx.deployVerticle(gateway));
       int ready = awaitPipelines(vertx, Math.max(1, workers / 2));
       out.println("brigade demo: " + workers + " workers, " + ready + " pipeline(s) ready (more may form; see /v1/cluster), model " + model);
@@ -96,6 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (gateway.grpcPort() >= 0) out.println("  gRPC                   127.0.0.1:" + gateway.grpcPort() + " (brigade.v1.Brigade)");
     out.println("  WebSocket              ws://127.0.0.1:" + gateway.httpPort() + "/v1/ws");
     out.println("  cluster state          " + url + "/v1/cluster");
+    out.println("  rewards                " + url + "/v1/rewards  (brigade rewards --url " + url + ")");
     out.println();
     out.println("try:");
     out.println("  curl " + url + "/v1/chat/completions -H 'Content-Type: application/json' \\");

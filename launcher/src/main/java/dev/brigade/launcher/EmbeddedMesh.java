@@ -2,6 +2,7 @@ package dev.brigade.launcher;
 
 import dev.brigade.scheduler.SchedulerNode;
 import dev.brigade.scheduler.SchedulerVerticle;
+import dev.brigade.scheduler.rewards.RewardsConfig;
 import dev.brigade.worker.SelectedBackend;
 import dev.brigade.worker.WorkerConfig;
 import dev.brigade.worker.WorkerNode;
@@ -36,6 +37,12 @@ public final class EmbeddedMesh {
    */
   public static Future<EmbeddedMesh> start(
       Vertx vertx, Path modelDir, int workerCount, long workerMemoryBytes, String backend, String joinToken) {
+    return start(vertx, modelDir, workerCount, workerMemoryBytes, backend, joinToken, RewardsConfig.inMemory());
+  }
+
+  /** As above, with the scheduler's rewards ledger as {@code rewards} says. */
+  public static Future<EmbeddedMesh> start(Vertx vertx, Path modelDir, int workerCount, long workerMemoryBytes,
+      String backend, String joinToken, RewardsConfig rewards) {
     if (workerCount < 1) {
       return Future.failedFuture(new IllegalArgumentException("--workers " + workerCount + " must be at least 1"));
     }
@@ -49,7 +56,7 @@ public final class EmbeddedMesh {
     // the demo forms pipelines whatever their predicted seconds per token.
     return vertx.executeBlocking(() -> SchedulerNode.config("scheduler", joinToken, modelDir)
             .withMaxTokenSeconds(DEMO_MAX_TOKEN_SECONDS), false)
-        .compose(config -> SchedulerNode.start(vertx, config))
+        .compose(config -> SchedulerNode.start(vertx, config, rewards))
         .compose(scheduler -> {
       List<WorkerNode> started = new ArrayList<>();
       Future<Void> chain = Future.succeededFuture();

@@ -4,6 +4,7 @@ import dev.brigade.protocol.cluster.ClusterBootstrap;
 import dev.brigade.protocol.cluster.ClusterOptions;
 import dev.brigade.scheduler.SchedulerConfig;
 import dev.brigade.scheduler.SchedulerNode;
+import dev.brigade.scheduler.rewards.RewardsConfig;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -45,15 +46,18 @@ public final class SchedulerCommand implements Callable<Integer> {
 
   @Mixin ClusterFlags cluster;
 
+  @Mixin RewardsFlags rewards;
+
   @Override
   public Integer call() throws Exception {
     Path dir = ModelDir.check(model);
     String schedulerId = id != null ? id : "scheduler-" + ProcessHandle.current().pid();
     ClusterOptions options = cluster.options("scheduler", schedulerId);
     SchedulerConfig config = SchedulerNode.config(schedulerId, token, dir).withMaxTokenSeconds(maxTokenSeconds);
+    RewardsConfig ledger = rewards.config();
     Vertx vertx = Serving.await(ClusterBootstrap.start(options));
     try {
-      Serving.await(SchedulerNode.start(vertx, config));
+      Serving.await(SchedulerNode.start(vertx, config, ledger));
     } catch (Exception e) {
       Serving.closeQuietly(vertx);
       throw e;
@@ -61,7 +65,7 @@ public final class SchedulerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("brigade scheduler " + schedulerId + ": serving " + config.shape().name() + " ("
         + config.shape().numLayers() + " layers) in cluster " + options.clusterName()
-        + (token == null ? "" : ", join token required"));
+        + (token == null ? "" : ", join token required") + "; rewards ledger " + ledger.ledgerFile());
     out.flush();
     Serving.untilKilled(vertx);
     return 0;

@@ -49,7 +49,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private final JoinPolicy joinPolicy;
   private final Placement placement;
   private final RewardsConfig rewardsConfig;
-  private RewardsService rewards;
+  private Future<RewardsService> rewards;
   private ClusterMembership membership;
   private Leadership leadership;
   private boolean active;
@@ -91,7 +91,9 @@ public final class SchedulerVerticle extends VerticleBase {
     Future<Void> flushed = active
         ? Future.all(nodes.flushed(), pipelines.flushed()).mapEmpty()
         : Future.succeededFuture();
-    Future<Void> ledgerClosed = rewards == null ? Future.succeededFuture() : rewards.stop();
+    Future<Void> ledgerClosed = rewards == null
+        ? Future.succeededFuture()
+        : rewards.transform(r -> r.succeeded() ? r.result().stop() : Future.succeededFuture());
     return Future.join(flushed, ledgerClosed)
         .compose(v -> active ? leadership.release() : Future.succeededFuture());
   }
@@ -129,11 +131,6 @@ public final class SchedulerVerticle extends VerticleBase {
           consumer = vertx.eventBus().consumer(Addresses.SCHEDULER, this::onControl);
           return consumer.completion();
         })
-        // Without a ledger the scheduler still schedules; gateways keep their credits until one is up.
-        .compose(v -> RewardsService.start(vertx, rewardsConfig)
-            .onSuccess(r -> rewards = r)
-            .onFailure(e -> LOG.log(Level.ERROR, e.getMessage(), e))
-            .otherwiseEmpty())
         .onSuccess(v -> {
           vertx.setPeriodic(sweepPeriodMs(), id -> {
             sweepHeartbeats();
@@ -143,6 +140,7 @@ public final class SchedulerVerticle extends VerticleBase {
             vertx.setPeriodic(config.rebalanceEvery().toMillis(), id -> rebalance());
           }
           resumeFromMaps();
+          openLedger();
         })
         .onFailure(e -> LOG.log(Level.ERROR, "scheduler could not take over: " + e.getMessage(), e));
   }
@@ -181,6 +179,12 @@ public final class SchedulerVerticle extends VerticleBase {
     carryOut(repairs);
     serving = true;
     LOG.log(Level.INFO, "resumed with " + nodes.all().size() + " nodes and " + pipelines.all().size() + " pipelines");
+  }
+
+  /** Without a ledger the scheduler still schedules; gateways keep their credits until one is up. */
+  private void openLedger() {
+    rewards = RewardsService.start(vertx, rewardsConfig)
+        .onFailure(e -> LOG.log(Level.ERROR, e.getMessage(), e));
   }
 
   // ---- messages from workers ----------------------------------------------------------------
