@@ -31,14 +31,15 @@ import java.util.function.BooleanSupplier;
 final class ServingCluster implements AutoCloseable {
   static final long WORKER_MEMORY = 64L << 20;
 
-  final Path model = TinyModelFixture.path(false);
+  final Path model;
   final Vertx vertx;
   final EmbeddedMesh mesh;
   final GatewayVerticle gateway;
   final WebClient web;
   private final List<WebClient> clients = new ArrayList<>();
 
-  private ServingCluster(Vertx vertx, EmbeddedMesh mesh, GatewayVerticle gateway) {
+  private ServingCluster(Path model, Vertx vertx, EmbeddedMesh mesh, GatewayVerticle gateway) {
+    this.model = model;
     this.vertx = vertx;
     this.mesh = mesh;
     this.gateway = gateway;
@@ -47,13 +48,17 @@ final class ServingCluster implements AutoCloseable {
 
   /** Starts everything and waits until the gateway reports a ready pipeline. */
   static ServingCluster start(int workers) throws Exception {
+    return start(workers, TinyModelFixture.path(false));
+  }
+
+  /** The same over another checkpoint folder. */
+  static ServingCluster start(int workers, Path model) throws Exception {
     Vertx vertx = await(ClusterBootstrap.start(uniqueCluster("e2e")));
     try {
-      EmbeddedMesh mesh =
-          await(EmbeddedMesh.start(vertx, TinyModelFixture.path(false), workers, WORKER_MEMORY, "cpu", null));
+      EmbeddedMesh mesh = await(EmbeddedMesh.start(vertx, model, workers, WORKER_MEMORY, "cpu", null));
       GatewayVerticle gateway = new GatewayVerticle(GatewayOptions.local("gateway-e2e", 0, 0));
       await(vertx.deployVerticle(gateway));
-      ServingCluster cluster = new ServingCluster(vertx, mesh, gateway);
+      ServingCluster cluster = new ServingCluster(model, vertx, mesh, gateway);
       eventually("a ready pipeline behind the gateway", () -> cluster.health() == 200);
       return cluster;
     } catch (Exception e) {
