@@ -50,8 +50,13 @@ public final class MeshBench {
   /** Tokens/s of one run, and whether its tokens equal the single-process ones (null: not compared). */
   public record Figure(String label, double tokensPerSecond, Boolean identical) {}
 
+  /**
+   * @param concurrentMeanBatch sequences per batched forward at the head during the concurrent
+   *     run; @param concurrentComputeShare the head's forward time over the run's wall time
+   */
   public record Report(String model, String backend, int cores, Figure singleProcess,
-      List<Figure> stages, Figure oneSequence, Figure concurrent, int concurrency) {}
+      List<Figure> stages, Figure oneSequence, Figure concurrent, int concurrency,
+      double concurrentMeanBatch, double concurrentComputeShare) {}
 
   private final Options o;
   private final ModelConfig config;
@@ -90,6 +95,8 @@ public final class MeshBench {
     List<Figure> stageFigures = new ArrayList<>();
     Figure one = null;
     Figure many = null;
+    double meanBatch = 0;
+    double computeShare = 0;
     for (int stages : o.stageCounts()) {
       try (InJvmMesh mesh = new InJvmMesh(stages)) {
         mesh.run(List.of(promptOf(99, o.promptTokens())), Math.max(2, o.tokens() / 4)); // warm-up
@@ -97,12 +104,21 @@ public final class MeshBench {
         stageFigures.add(new Figure(stages + " stages", t.decodeRate(), t.tokens.equals(reference.tokens)));
         if (stages == o.stageCounts().getFirst() && o.concurrency() > 1) {
           one = aggregate(mesh, 1);
+          long batches = mesh.servers.getFirst().figures().batches();
+          long entries = Math.round(mesh.servers.getFirst().figures().meanBatchEntries() * batches);
+          long compute = mesh.servers.getFirst().figures().computeNanos();
+          long t0 = System.nanoTime();
           many = aggregate(mesh, o.concurrency());
+          long wall = System.nanoTime() - t0;
+          long batches2 = mesh.servers.getFirst().figures().batches();
+          long entries2 = Math.round(mesh.servers.getFirst().figures().meanBatchEntries() * batches2);
+          meanBatch = (double) (entries2 - entries) / Math.max(1, batches2 - batches);
+          computeShare = (double) (mesh.servers.getFirst().figures().computeNanos() - compute) / wall;
         }
       }
     }
     return new Report(config.name(), o.backend(), Runtime.getRuntime().availableProcessors(), single,
-        stageFigures, one, many, o.concurrency());
+        stageFigures, one, many, o.concurrency(), meanBatch, computeShare);
   }
 
   /** Tokens/s summed over {@code n} sequences started together, first start to last token. */
@@ -259,6 +275,8 @@ public final class MeshBench {
       b.append(String.format(java.util.Locale.ROOT, "  %-12s %10s%n", r.oneSequence().label(), fmt(r.oneSequence().tokensPerSecond())));
       b.append(String.format(java.util.Locale.ROOT, "  %-12s %10s  %.2fx%n", r.concurrent().label(), fmt(r.concurrent().tokensPerSecond()),
           r.concurrent().tokensPerSecond() / r.oneSequence().tokensPerSecond()));
+      b.append(String.format(java.util.Locale.ROOT, "  head stage: %.1f sequences per forward, forward time %.0f%% of wall%n",
+          r.concurrentMeanBatch(), 100 * r.concurrentComputeShare()));
     }
     return b.toString();
   }

@@ -15,6 +15,9 @@ import dev.brigade.protocol.wire.Sampling;
 import dev.brigade.protocol.wire.SequenceError;
 import dev.brigade.protocol.wire.StartSequence;
 import dev.brigade.protocol.wire.TokenEvent;
+import dev.brigade.protocol.cluster.ClusterBootstrap;
+import dev.brigade.protocol.cluster.ClusterOptions;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import java.nio.file.Path;
@@ -187,6 +190,31 @@ class StageServerTest {
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
         () -> await(StageCluster.onContext(cluster.workerVertx.get(0), () -> cluster.stages.get(0).reroute(otherLayers))));
     assertTrue(e.getCause().getMessage().contains("re-route to layers [0, 2)"), e.getCause().getMessage());
+  }
+
+  @Test
+  void sequencesOfAGatewayThatLeavesTheClusterAreFreed() throws Exception {
+    cluster.loadPipeline("p2", TinyModelFixture.path(false), 0, 3, 6);
+    Vertx gone = await(ClusterBootstrap.start(ClusterOptions.local("gateway", "gw-gone")
+        .withClusterName(cluster.clusterName).withPort(5701)
+        .withMembers(List.of("127.0.0.1:" + ClusterBootstrap.hazelcast(cluster.gateway).getCluster()
+            .getLocalMember().getAddress().getPort()))));
+    try {
+      StartSequence s = new StartSequence("orphan", 0, "gw-gone", PROMPT, Sampling.greedy(), 4000, new int[0], new int[0]);
+      await(gone.eventBus().request(Addresses.workerStage("w0"), s.encode()));
+      for (int i = 0; i < 600 && cluster.stages.get(1).figures().activeSequences() == 0; i++) {
+        Thread.sleep(50);
+      }
+      assertEquals(1, cluster.stages.get(1).figures().activeSequences(), "the tail runs the sequence");
+    } finally {
+      await(gone.close());
+    }
+    for (StageServer st : cluster.stages.subList(0, 2)) {
+      for (int i = 0; i < 600 && st.figures().activeSequences() > 0; i++) {
+        Thread.sleep(50);
+      }
+      assertEquals(0, st.figures().activeSequences(), st.nodeId() + " freed the orphaned sequence");
+    }
   }
 
   private static Sampling toWire(SamplingParams p) {
