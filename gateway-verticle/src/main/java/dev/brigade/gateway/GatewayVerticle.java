@@ -4,11 +4,14 @@ import dev.brigade.gateway.api.ApiError;
 import dev.brigade.gateway.api.ApiKeys;
 import dev.brigade.gateway.grpc.BrigadeGrpcServer;
 import dev.brigade.gateway.http.CompletionHandlers;
+import dev.brigade.gateway.http.DashboardHandlers;
 import dev.brigade.gateway.http.Errors;
 import dev.brigade.gateway.http.InfoHandlers;
 import dev.brigade.gateway.http.RewardsHandler;
 import dev.brigade.gateway.mesh.MeshSequenceService;
 import dev.brigade.gateway.mesh.MeshSettings;
+import dev.brigade.gateway.metrics.ClusterView;
+import dev.brigade.gateway.metrics.GatewayMetrics;
 import dev.brigade.gateway.session.Generations;
 import dev.brigade.gateway.ws.WebSocketSession;
 import dev.brigade.protocol.cluster.ClusterBootstrap;
@@ -19,6 +22,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
  * The OpenAI-compatible front door: HTTP (SSE), WebSocket and gRPC over the mesh's sequences.
@@ -28,6 +33,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayOptions options;
   private MeshSequenceService sequences;
   private ModelWatch modelWatch;
+  private ClusterView clusterView;
   private HttpServer http;
   private HttpServer grpc;
 
@@ -55,16 +61,29 @@ public final class GatewayVerticle extends VerticleBase {
           sequences = service;
           Generations generations =
               new Generations(vertx, modelWatch::current, service, options.maxInFlight());
-          return listenHttp(generations).compose(v -> listenGrpc(generations));
+          clusterView = new ClusterView(vertx, () -> ClusterBootstrap.hazelcast(vertx));
+          clusterView.start();
+          GatewayMetrics metrics = new GatewayMetrics(clusterView, generations::readyPipelines, generations::inFlight);
+          generations.measureWith(metrics);
+          service.onFailover(metrics::failover);
+          return listenHttp(generations, metrics).compose(v -> listenGrpc(generations));
         });
   }
 
-  private Future<Void> listenHttp(Generations generations) {
+  private Future<Void> listenHttp(Generations generations, GatewayMetrics metrics) {
     CompletionHandlers completions = new CompletionHandlers(generations);
     InfoHandlers info =
         new InfoHandlers(vertx, options.gatewayId(), modelWatch::current, generations, () -> ClusterBootstrap.hazelcast(vertx));
+    DashboardHandlers dashboard = new DashboardHandlers(metrics, clusterView);
     Router router = Router.router(vertx);
+    router.route().handler(metrics::countHttp);
     router.get("/health").handler(info::health);
+    router.get("/metrics").handler(rc -> {
+      metrics.refreshClusterGauges();
+      rc.next();
+    }).handler(PrometheusScrapingHandler.create(metrics.registry()));
+    router.get("/dashboard").handler(DashboardHandlers::redirectToFolder);
+    router.get("/dashboard/*").handler(StaticHandler.create("dashboard").setCachingEnabled(false));
     router.route("/v1/*").handler(this::authenticate);
     router.post("/v1/*").handler(BodyHandler.create().setBodyLimit(options.maxBodyBytes()));
     router.post("/v1/chat/completions").handler(completions::chat);
@@ -72,6 +91,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/v1/models").handler(info::models);
     router.get("/v1/cluster").handler(info::cluster);
     router.get("/v1/rewards").handler(new RewardsHandler(vertx)::get);
+    router.get("/v1/stats").handler(dashboard::stats);
     router.get("/v1/ws").handler(rc -> openWebSocket(rc, generations));
     router.errorHandler(413, rc -> Errors.send(rc.response(), ApiError.tooLarge(options.maxBodyBytes())));
     router.errorHandler(404, rc -> Errors.send(rc.response(),
@@ -127,6 +147,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (modelWatch != null) modelWatch.stop();
+    if (clusterView != null) clusterView.stop();
     Future<Void> grpcClosed = grpc == null ? Future.succeededFuture() : grpc.close();
     Future<Void> httpClosed = http == null ? Future.succeededFuture() : http.close();
     return Future.all(grpcClosed, httpClosed)

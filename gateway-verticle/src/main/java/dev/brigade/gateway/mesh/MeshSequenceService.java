@@ -72,6 +72,7 @@ public final class MeshSequenceService implements SequenceService {
   private MessageConsumer<Buffer> consumer;
   private UUID membershipRegistration;
   private long progressTimer = -1;
+  private java.util.function.Consumer<Failover> failoverListener = f -> {};
 
   private MeshSequenceService(Vertx vertx, Context context, String gatewayId, MeshSettings settings) {
     this.vertx = vertx;
@@ -122,6 +123,11 @@ public final class MeshSequenceService implements SequenceService {
     long period = Math.max(50, settings.progressDeadlineMillis() / 4);
     progressTimer = vertx.setPeriodic(period, id -> checkProgress());
     return consumer.completion();
+  }
+
+  /** Told (on the service's context) each time a sequence leaves a broken pipeline. */
+  public void onFailover(java.util.function.Consumer<Failover> listener) {
+    this.failoverListener = listener;
   }
 
   public String gatewayId() {
@@ -259,6 +265,8 @@ public final class MeshSequenceService implements SequenceService {
     LOG.info("gateway " + gatewayId + ": sequence " + run.seqId() + " leaves pipeline "
         + run.pipeline.pipelineId() + " after " + run.generatedCount + " tokens: " + why);
     credit(run);
+    failoverListener.accept(
+        new Failover(run.seqId(), run.pipeline.pipelineId(), why, run.generatedCount, System.currentTimeMillis()));
     freeStages(run);
     run.releaseLease.run();
     run.releaseLease = () -> {};

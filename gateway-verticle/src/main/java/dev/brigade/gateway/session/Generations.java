@@ -6,6 +6,8 @@ import dev.brigade.gateway.api.ApiException;
 import dev.brigade.gateway.api.GenerationSpec;
 import dev.brigade.gateway.model.ServedModel;
 import dev.brigade.gateway.model.TokenizerTextDecoder;
+import dev.brigade.gateway.metrics.GatewayMetrics;
+import dev.brigade.gateway.metrics.MeteredSink;
 import dev.brigade.gateway.sequence.SequenceRequest;
 import dev.brigade.gateway.sequence.SequenceService;
 import io.vertx.core.Future;
@@ -27,6 +29,7 @@ public final class Generations {
   private final SequenceService sequences;
   private final int maxInFlight;
   private int inFlight;
+  private GatewayMetrics metrics;
 
   /**
    * @param model the served model, or null while it is not known yet
@@ -37,6 +40,11 @@ public final class Generations {
     this.model = model;
     this.sequences = sequences;
     this.maxInFlight = maxInFlight;
+  }
+
+  /** Records every generation started from now on (tokens, latencies, outcomes). */
+  public void measureWith(GatewayMetrics metrics) {
+    this.metrics = metrics;
   }
 
   /** The served model; throws 503 while the model card has not arrived. */
@@ -76,7 +84,9 @@ public final class Generations {
    * Starts a prepared request. Failures (no pipeline, full queue) reach the sink's fail; the
    * returned generation lets the caller cancel when its client goes away.
    */
-  public Generation start(Prepared p, GenerationSink sink) {
+  public Generation start(Prepared p, GenerationSink clientSink) {
+    MeteredSink metered = metrics == null ? null : metrics.track(clientSink);
+    GenerationSink sink = metered == null ? clientSink : metered;
     Generation generation =
         new Generation(
             p.promptIds().length,
@@ -98,7 +108,10 @@ public final class Generations {
       return generation;
     }
     inFlight++;
-    generation.whenDone(() -> inFlight--);
+    generation.whenDone(() -> {
+      inFlight--;
+      if (metered != null) metered.closed();
+    });
     SequenceRequest request =
         new SequenceRequest(p.id(), p.promptIds(), p.spec().sampling(), p.maxTokens(), p.model().stopTokenIds());
     generation.attach(sequences.start(request, generation));
