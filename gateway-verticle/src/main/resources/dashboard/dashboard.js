@@ -143,7 +143,8 @@
     for (var i = 0; i <= 4; i++) {
       var y = bottom - (bottom - 6) * i / 4;
       g.beginPath(); g.moveTo(left, y); g.lineTo(right, y); g.stroke();
-      g.fillText(String(Math.round(top * i / 4)), 4, y + 4);
+      var tick = top * i / 4;
+      g.fillText(tick === Math.round(tick) ? String(tick) : tick.toFixed(1), 4, y + 4);
     }
     g.fillText("-120 s", left, h - 4);
     g.fillText("now", right - 22, h - 4);

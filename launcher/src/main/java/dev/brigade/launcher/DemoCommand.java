@@ -101,6 +101,10 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("  WebSocket              ws://127.0.0.1:" + gateway.httpPort() + "/v1/ws");
     out.println("  cluster state          " + url + "/v1/cluster");
     out.println("  rewards                " + url + "/v1/rewards  (brigade rewards --url " + url + ")");
+    out.println("  dashboard              " + url + "/dashboard");
+    out.println("  Prometheus metrics     " + url + "/metrics");
+    out.println("  Management Center      cluster " + cluster.clusterName() + ", member 127.0.0.1:"
+        + ClusterBootstrap.hazelcast(vertx).getCluster().getLocalMember().getAddress().getPort());
     out.println();
     out.println("try:");
     out.println("  curl " + url + "/v1/chat/completions -H 'Content-Type: application/json' \\");

@@ -3,6 +3,8 @@ package dev.brigade.launcher;
 import dev.brigade.cuda.CudaBackendProvider;
 import dev.brigade.protocol.cluster.ClusterBootstrap;
 import dev.brigade.protocol.cluster.ClusterOptions;
+import java.util.HashMap;
+import java.util.Map;
 import dev.brigade.worker.MemorySize;
 import dev.brigade.worker.SelectedBackend;
 import dev.brigade.worker.WorkerConfig;
@@ -73,7 +75,10 @@ public final class WorkerCommand implements Callable<Integer> {
     String nodeId = id != null ? id : "worker-" + ProcessHandle.current().pid();
     WorkerConfig config = WorkerConfig.of(nodeId, token, bytes);
     ClusterOptions options = cluster.options("worker", nodeId);
-    Vertx vertx = Serving.await(ClusterBootstrap.start(options));
+    Map<String, String> attributes = new HashMap<>();
+    attributes.put(ClusterOptions.ATTR_BACKEND, device.name());
+    attributes.put(ClusterOptions.ATTR_DEVICE, device.device());
+    Vertx vertx = Serving.await(ClusterBootstrap.start(options, attributes));
     try {
       Serving.await(WorkerNode.start(vertx, config, dir, device));
     } catch (Exception e) {

@@ -20,8 +20,15 @@ public final class DashboardHandlers {
     rc.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(body.encode());
   }
 
-  /** GET /dashboard (no trailing slash): the page's relative links need the folder form. */
+  /**
+   * GET /dashboard without the trailing slash goes to /dashboard/ (the page's relative links need
+   * the folder form); the route also matches /dashboard/, which passes on to the files.
+   */
   public static void redirectToFolder(RoutingContext rc) {
-    rc.response().setStatusCode(302).putHeader("Location", "/dashboard/").end();
+    if (rc.request().path().endsWith("/")) {
+      rc.next();
+    } else {
+      rc.response().setStatusCode(302).putHeader("Location", "/dashboard/").end();
+    }
   }
 }

@@ -62,13 +62,13 @@ public final class GatewayMetrics {
     failovers = Counter.builder("brigade.failovers")
         .description("sequences moved to another pipeline after theirs broke").register(registry);
     Gauge.builder("brigade.output.tokens.per_second", this, m -> m.rate.recent(System.currentTimeMillis(), RECENT_WINDOW_S))
-        .description("output tokens/s over the last " + RECENT_WINDOW_S + " s").register(registry);
+        .description("output tokens/s over the last " + RECENT_WINDOW_S + " s").strongReference(true).register(registry);
     Gauge.builder("brigade.requests.queued", queued, AtomicInteger::get)
-        .description("requests admitted that have no first token yet").register(registry);
+        .description("requests admitted that have no first token yet").strongReference(true).register(registry);
     Gauge.builder("brigade.requests.in_flight", inFlight, IntSupplier::getAsInt)
-        .description("requests running or queued in this gateway").register(registry);
+        .description("requests running or queued in this gateway").strongReference(true).register(registry);
     Gauge.builder("brigade.pipelines.ready", readyPipelines, IntSupplier::getAsInt)
-        .description("ready pipelines this gateway routes to").register(registry);
+        .description("ready pipelines this gateway routes to").strongReference(true).register(registry);
     nodesByState = MultiGauge.builder("brigade.nodes").description("worker nodes by state").register(registry);
     layerTokensByNode = MultiGauge.builder("brigade.layer_tokens")
         .description("layer-tokens credited to each node in the rewards ledger (all epochs)").register(registry);

@@ -4,6 +4,8 @@ import dev.brigade.gateway.api.ApiError;
 import dev.brigade.gateway.session.Delta;
 import dev.brigade.gateway.session.GenerationSink;
 import dev.brigade.gateway.session.Usage;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Passes a generation's output on and records it: time to first token, the gap before each later
@@ -58,6 +60,17 @@ public final class MeteredSink implements GenerationSink {
    * failure was cancelled by its client (status 499, as nginx counts a client that went away).
    */
   public void closed() {
+    // A finish or failure may follow in the same turn (the generation ends before it tells the
+    // sink): count a cancel only if none came.
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      cancelledUnlessEnded();
+    } else {
+      context.runOnContext(v -> cancelledUnlessEnded());
+    }
+  }
+
+  private void cancelledUnlessEnded() {
     if (!closed) metrics.requestEnded(499, "cancelled");
     close();
   }

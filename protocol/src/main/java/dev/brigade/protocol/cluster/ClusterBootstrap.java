@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts a clustered Vert.x on Hazelcast from the project's {@code cluster.xml} (a classpath
@@ -27,8 +29,23 @@ public final class ClusterBootstrap {
     return start(options, new VertxOptions());
   }
 
-  public static Future<Vertx> start(ClusterOptions options, VertxOptions vertxOptions) {
+  /**
+   * Starts with extra member attributes (a worker's {@link ClusterOptions#ATTR_BACKEND} and
+   * {@link ClusterOptions#ATTR_DEVICE}), shown per member in Management Center.
+   */
+  public static Future<Vertx> start(ClusterOptions options, Map<String, String> attributes) {
     Config config = hazelcastConfig(options);
+    attributes.forEach((k, v) -> {
+      if (v != null) config.getMemberAttributeConfig().setAttribute(k, v);
+    });
+    return start(config, options, new VertxOptions());
+  }
+
+  public static Future<Vertx> start(ClusterOptions options, VertxOptions vertxOptions) {
+    return start(hazelcastConfig(options), options, vertxOptions);
+  }
+
+  private static Future<Vertx> start(Config config, ClusterOptions options, VertxOptions vertxOptions) {
     EventBusOptions eb =
         new EventBusOptions(vertxOptions.getEventBusOptions())
             .setHost(options.host())
@@ -44,6 +61,7 @@ public final class ClusterBootstrap {
   public static Config hazelcastConfig(ClusterOptions options) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(options.clusterName());
+    config.setInstanceName(instanceName(options));
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.port()).setPortAutoIncrement(true);
     network.setPublicAddress(options.publicHost());
@@ -63,6 +81,18 @@ public final class ClusterBootstrap {
     config.getMemberAttributeConfig().setAttribute(ClusterOptions.ATTR_ROLE, options.role());
     config.getMemberAttributeConfig().setAttribute(ClusterOptions.ATTR_NODE_ID, options.nodeId());
     return config;
+  }
+
+  /**
+   * brigade-ROLE-NODEID (the node id alone when it already starts with the role), as Management
+   * Center lists members; a second instance of the same name in this JVM (tests) gets a suffix.
+   */
+  static String instanceName(ClusterOptions options) {
+    String id = options.nodeId().startsWith(options.role()) ? options.nodeId() : options.role() + "-" + options.nodeId();
+    String name = "brigade-" + id;
+    String unique = name;
+    for (int i = 2; Hazelcast.getHazelcastInstanceByName(unique) != null; i++) unique = name + "-" + i;
+    return unique;
   }
 
   /** The Hazelcast instance behind a Vert.x started by {@link #start}. */

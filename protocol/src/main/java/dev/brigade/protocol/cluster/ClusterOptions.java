@@ -29,6 +29,9 @@ public record ClusterOptions(
   /** Member attribute names. */
   public static final String ATTR_ROLE = "brigade.role";
   public static final String ATTR_NODE_ID = "brigade.nodeId";
+  /** A worker's compute backend ("cpu", "cuda") and device, for Management Center. */
+  public static final String ATTR_BACKEND = "brigade.backend";
+  public static final String ATTR_DEVICE = "brigade.device";
 
   public ClusterOptions {
     if (clusterName == null || clusterName.isBlank()) {

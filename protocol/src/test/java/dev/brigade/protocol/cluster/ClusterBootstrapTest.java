@@ -66,4 +66,32 @@ class ClusterBootstrapTest {
             () -> ClusterOptions.local("worker", "n").withMembers(List.of("host-without-port")));
     assertTrue(e.getMessage().contains("host-without-port"));
   }
+
+  @Test
+  void managementCenterSeesNamedMembersWithMetricsOn() throws Exception {
+    String cluster = "mc-" + UUID.randomUUID();
+    ClusterOptions options = ClusterOptions.local("worker", "worker-7").withClusterName(cluster).withPort(5701);
+    com.hazelcast.config.Config config = ClusterBootstrap.hazelcastConfig(options);
+    assertEquals(cluster, config.getClusterName());
+    assertEquals("brigade-worker-7", config.getInstanceName());
+    assertTrue(config.getMetricsConfig().isEnabled(), "metrics on");
+    assertTrue(config.getMetricsConfig().getManagementCenterConfig().isEnabled(), "metrics sent to Management Center");
+    assertEquals("brigade-gateway-g1", ClusterBootstrap.instanceName(ClusterOptions.local("gateway", "g1")));
+
+    Vertx v = await(ClusterBootstrap.start(options, java.util.Map.of(
+        ClusterOptions.ATTR_BACKEND, "cpu", ClusterOptions.ATTR_DEVICE, "2 CPU cores")));
+    try {
+      com.hazelcast.core.HazelcastInstance hz = ClusterBootstrap.hazelcast(v);
+      assertEquals("brigade-worker-7", hz.getName());
+      Member self = hz.getCluster().getLocalMember();
+      assertEquals("worker", self.getAttribute(ClusterOptions.ATTR_ROLE));
+      assertEquals("worker-7", self.getAttribute(ClusterOptions.ATTR_NODE_ID));
+      assertEquals("cpu", self.getAttribute(ClusterOptions.ATTR_BACKEND));
+      assertEquals("2 CPU cores", self.getAttribute(ClusterOptions.ATTR_DEVICE));
+      // a second instance of the same node id in this JVM (tests) gets a distinct name
+      assertEquals("brigade-worker-7-2", ClusterBootstrap.instanceName(options));
+    } finally {
+      await(v.close());
+    }
+  }
 }
