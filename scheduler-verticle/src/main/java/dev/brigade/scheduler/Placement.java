@@ -135,6 +135,13 @@ final class Placement {
    * can make at once for pipelines that lost a stage while no scheduler watched.
    */
   List<Transition> restore(List<NodeRecord> liveNodes, List<PipelineRecord> pipelines) {
+    if (pipelines.isEmpty()) {
+      // Nothing was planned yet (workers may have registered while this scheduler was still
+      // taking over): the live nodes wait for the first allocation at the next plan().
+      fleet = null;
+      liveNodes.forEach(this::join);
+      return List.of();
+    }
     List<PipelineSpec> specs = pipelines.stream().map(Placement::spec).toList();
     fleet = FleetRestore.restore(shape, config, liveNodes.stream().map(Placement::spec).toList(), specs);
     List<Transition> out = new ArrayList<>();
@@ -147,6 +154,8 @@ final class Placement {
         }
       }
     }
+    // Spare nodes that together make a complete pipeline form one now, not at the next join.
+    out.addAll(fleet.formFromStandby(""));
     return out;
   }
 

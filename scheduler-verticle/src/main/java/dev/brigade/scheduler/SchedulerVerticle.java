@@ -177,6 +177,7 @@ public final class SchedulerVerticle extends VerticleBase {
       }
     }
     carryOut(repairs);
+    schedulePlanning();
     serving = true;
     LOG.log(Level.INFO, "resumed with " + nodes.all().size() + " nodes and " + pipelines.all().size() + " pipelines");
   }
