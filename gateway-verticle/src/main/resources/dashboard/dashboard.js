@@ -34,6 +34,11 @@
     return (n >= 10 || i === 0 ? n.toFixed(0) : n.toFixed(1)) + " " + units[i];
   }
 
+  // Payouts are exact decimal strings; two decimals are enough to read (the full value is the cell's title).
+  function tfuel(amount) {
+    return Number(amount || 0).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + " TFUEL";
+  }
+
   function number(n) { return n == null ? "-" : Number(n).toLocaleString("en-US"); }
 
   function get(path) {
@@ -105,7 +110,7 @@
         td(r.node_id),
         td(number(r.layer_tokens)),
         td(((r.share || 0) * 100).toFixed(1) + " %"),
-        td((r.projected_payout || "0") + " TFUEL"),
+        el("td", { text: tfuel(r.projected_payout), title: (r.projected_payout || "0") + " TFUEL" }),
         td(number(r.total_layer_tokens))
       ]);
     });
