@@ -145,6 +145,8 @@ class MultiProcessMeshTest {
       List<String> schedulerArgs = new ArrayList<>(List.of("scheduler", "--model", model.toString(),
           "--token", TOKEN, "--id", "scheduler", "--max-token-seconds", "3600"));
       schedulerArgs.addAll(List.of("--cluster-name", clusterName, "--port", String.valueOf(schedulerPort)));
+      // The test's own ledger, not the user's default one under ~/.brigade.
+      schedulerArgs.addAll(List.of("--ledger", Path.of("target", "multi-process", clusterName, "rewards.db").toString()));
       procs.start("scheduler", schedulerArgs);
       for (int w = 1; w <= 4; w++) {
         startWorker(procs, "w" + w, schedulerPort + 3 * w);

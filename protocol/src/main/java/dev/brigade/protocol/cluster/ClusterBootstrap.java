@@ -1,5 +1,6 @@
 package dev.brigade.protocol.cluster;
 
+import com.hazelcast.cluster.Address;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -7,15 +8,19 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a clustered Vert.x on Hazelcast from the project's {@code cluster.xml} (a classpath
@@ -23,6 +28,11 @@ import java.util.Map;
  * command line's interface, member list, cluster name and member attributes applied on top.
  */
 public final class ClusterBootstrap {
+  /** How long a node keeps trying to reach the members it was told to join. */
+  static final Duration JOIN_PATIENCE = Duration.ofSeconds(90);
+
+  private static final Duration JOIN_RETRY = Duration.ofSeconds(2);
+
   private ClusterBootstrap() {}
 
   public static Future<Vertx> start(ClusterOptions options) {
@@ -51,10 +61,56 @@ public final class ClusterBootstrap {
             .setHost(options.host())
             .setClusterPublicHost(options.publicHost());
     VertxOptions vo = new VertxOptions(vertxOptions).setEventBusOptions(eb);
-    return Vertx.builder()
-        .with(vo)
-        .withClusterManager(new HazelcastClusterManager(config))
-        .buildClustered();
+    long deadline = System.nanoTime() + JOIN_PATIENCE.toNanos();
+    Promise<Vertx> joined = Promise.promise();
+    attempt(config, options, vo, deadline, joined);
+    return joined.future();
+  }
+
+  /**
+   * Hazelcast gives up on a TCP-IP join after its connection timeout and then starts a cluster
+   * of its own. A node that named members to join (--join) but finds itself alone reached none
+   * of them (say the first member is still starting): it leaves its lone cluster and tries
+   * again until {@link #JOIN_PATIENCE} is spent, then fails naming the members it tried.
+   */
+  private static void attempt(Config config, ClusterOptions options, VertxOptions vo, long deadline,
+      Promise<Vertx> joined) {
+    Vertx.builder().with(vo).withClusterManager(new HazelcastClusterManager(config)).buildClustered()
+        .onFailure(joined::fail)
+        .onSuccess(vertx -> {
+          if (!isAloneAgainstWishes(vertx, options)) {
+            joined.complete(vertx);
+            return;
+          }
+          vertx.close().onComplete(closed -> {
+            if (System.nanoTime() > deadline) {
+              joined.fail("no cluster member answered at " + String.join(", ", options.members())
+                  + " within " + JOIN_PATIENCE.toSeconds() + " s");
+            } else {
+              CompletableFuture.delayedExecutor(JOIN_RETRY.toMillis(), TimeUnit.MILLISECONDS)
+                  .execute(() -> attempt(config, options, vo, deadline, joined));
+            }
+          });
+        });
+  }
+
+  /** True when --join named other members and this node still formed a cluster of one. */
+  private static boolean isAloneAgainstWishes(Vertx vertx, ClusterOptions options) {
+    if (options.members().isEmpty()) {
+      return false;
+    }
+    HazelcastInstance hz = hazelcast(vertx);
+    if (hz.getCluster().getMembers().size() > 1) {
+      return false;
+    }
+    Address self = hz.getCluster().getLocalMember().getAddress();
+    for (String m : options.members()) {
+      JoinAddress a = JoinAddress.parse(m);
+      if (a.port() == self.getPort() && (a.host().equals(self.getHost()) || a.host().equals(options.publicHost()))) {
+        return false; // it was asked to join itself: it is the first member
+      }
+    }
+    return true;
   }
 
   /** The Hazelcast config for these options: cluster.xml plus the overrides. */

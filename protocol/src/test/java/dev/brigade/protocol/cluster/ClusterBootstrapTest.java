@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,30 @@ class ClusterBootstrapTest {
 
   private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A worker started before the member it joins is up (as happens when processes start
+   * together) must not stay in a cluster of its own: it retries until that member answers.
+   */
+  @Test
+  void aNodeStartedBeforeTheMemberItJoinsKeepsTryingUntilItIsThere() throws Exception {
+    String cluster = "bootstrap-late-" + UUID.randomUUID();
+    int firstPort = 20000 + ThreadLocalRandom.current().nextInt(20000);
+    ClusterOptions early = ClusterOptions.local("worker", "early").withClusterName(cluster)
+        .withPort(firstPort + 50).withMembers(List.of("127.0.0.1:" + firstPort));
+    Future<Vertx> joining = ClusterBootstrap.start(early);
+    Thread.sleep(3000); // the joiner has given up once and formed (then left) a lone cluster
+    Vertx first = await(ClusterBootstrap.start(
+        ClusterOptions.local("scheduler", "first").withClusterName(cluster).withPort(firstPort)));
+    Vertx joined = null;
+    try {
+      joined = await(joining);
+      assertEquals(2, ClusterBootstrap.hazelcast(joined).getCluster().getMembers().size());
+    } finally {
+      if (joined != null) await(joined.close());
+      await(first.close());
+    }
   }
 
   @Test
