@@ -1,33 +1,19 @@
 package dev.brigade.launcher;
 
+import static dev.brigade.launcher.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** bench-engine end to end on one real-shape layer; timings are only checked to be present. */
 class BenchEngineCommandTest {
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = Brigade.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   private static JsonNode bench(String dtype, String batch) throws Exception {
-    Run r = run("bench-engine", "--preset", "qwen3-0.6b", "--layers", "1", "--dtype", dtype,
+    CliRun r = run("bench-engine", "--preset", "qwen3-0.6b", "--layers", "1", "--dtype", dtype,
         "--batch", batch, "--warmup", "1", "--iterations", "2", "--prefill-tokens", "8",
         "--prefill-runs", "1", "--bandwidth-mib", "16", "--threads", "2", "--json");
     assertEquals(0, r.exitCode(), r.err());
@@ -69,10 +55,10 @@ class BenchEngineCommandTest {
 
   @Test
   void badInputIsOneLineNamingTheProblem() {
-    Run r = run("bench-engine", "--preset", "qwen3-7b");
+    CliRun r = run("bench-engine", "--preset", "qwen3-7b");
     assertNotEquals(0, r.exitCode());
     assertTrue(r.err().startsWith("brigade: unknown preset 'qwen3-7b'"), r.err());
-    Run d = run("bench-engine", "--preset", "qwen3-0.6b", "--dtype", "int4");
+    CliRun d = run("bench-engine", "--preset", "qwen3-0.6b", "--dtype", "int4");
     assertTrue(d.err().startsWith("brigade: dtype must be bf16 or fp8"), d.err());
   }
 }

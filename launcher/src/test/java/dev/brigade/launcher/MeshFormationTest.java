@@ -1,7 +1,8 @@
 package dev.brigade.launcher;
 
-import static dev.brigade.launcher.LocalCluster.await;
-import static dev.brigade.launcher.LocalCluster.eventually;
+import dev.brigade.protocol.testing.LocalCluster;
+import static dev.brigade.protocol.testing.LocalCluster.await;
+import static dev.brigade.protocol.testing.LocalCluster.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,6 +1,6 @@
 package dev.brigade.launcher;
 
-import static dev.brigade.launcher.LocalCluster.eventually;
+import static dev.brigade.protocol.testing.LocalCluster.eventually;
 import static dev.brigade.launcher.MeshFormationTest.assertCoversModel;
 import static dev.brigade.launcher.MeshFormationTest.nodes;
 import static dev.brigade.launcher.MeshFormationTest.pipelines;

@@ -1,35 +1,21 @@
 package dev.brigade.launcher;
 
+import static dev.brigade.launcher.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `brigade simulate` on a small fleet: JSON figures, charts on disk, one-line errors. */
 class SimulateCommandTest {
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = Brigade.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void smallFleetPrintsBothPoliciesAsJsonAndWritesCharts(@TempDir Path dir) throws Exception {
-    Run r = run("simulate", "--nodes", "60", "--hours", "0.5", "--churn", "0.2", "--preset", "qwen3-8b",
+    CliRun r = run("simulate", "--nodes", "60", "--hours", "0.5", "--churn", "0.2", "--preset", "qwen3-8b",
         "--seed", "3", "--out", dir.toString(), "--json");
     assertEquals(0, r.exitCode(), r.err());
     JsonObject json = new JsonObject(r.out().strip());
@@ -42,14 +28,14 @@ class SimulateCommandTest {
 
   @Test
   void badInputIsOneLineNamingTheProblem(@TempDir Path dir) throws Exception {
-    Run preset = run("simulate", "--preset", "llama-70b");
+    CliRun preset = run("simulate", "--preset", "llama-70b");
     assertEquals(1, preset.exitCode());
     assertTrue(preset.err().startsWith("brigade: unknown --preset 'llama-70b'"), preset.err());
-    Run hours = run("simulate", "--hours", "0");
+    CliRun hours = run("simulate", "--hours", "0");
     assertTrue(hours.err().startsWith("brigade: --hours must be > 0"), hours.err());
     Path fleet = dir.resolve("fleet.csv");
     Files.writeString(fleet, "type,memory_gb,bandwidth_gbs,tflops,share\nH100,80,fast,989,1\n");
-    Run csv = run("simulate", "--fleet", fleet.toString());
+    CliRun csv = run("simulate", "--fleet", fleet.toString());
     assertTrue(csv.err().startsWith("brigade: " + fleet + ":2: not a number"), csv.err());
     assertEquals(1, csv.err().strip().lines().count());
   }

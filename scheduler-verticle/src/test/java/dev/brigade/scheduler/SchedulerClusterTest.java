@@ -1,7 +1,8 @@
 package dev.brigade.scheduler;
 
-import static dev.brigade.scheduler.TestCluster.await;
-import static dev.brigade.scheduler.TestCluster.eventually;
+import dev.brigade.protocol.testing.LocalCluster;
+import static dev.brigade.protocol.testing.LocalCluster.await;
+import static dev.brigade.protocol.testing.LocalCluster.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class SchedulerClusterTest {
   private static final long MIB = 1L << 20;
-  private final TestCluster cluster = new TestCluster();
+  private final LocalCluster cluster = new LocalCluster();
 
   @AfterEach
   void tearDown() throws Exception {

@@ -1,4 +1,4 @@
-package dev.brigade.launcher;
+package dev.brigade.protocol.testing;
 
 import dev.brigade.protocol.cluster.ClusterBootstrap;
 import dev.brigade.protocol.cluster.ClusterOptions;
@@ -15,24 +15,25 @@ import java.util.function.BooleanSupplier;
 /**
  * Several clustered Vert.x instances in this JVM, on a cluster name of their own and a random
  * port range (so concurrent builds on one machine never join each other). Each new member is
- * told the addresses of the members already started.
+ * told the addresses of the members already started. Shared by the modules' cluster tests
+ * through this module's test jar.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
   private final String name = "brigade-test-" + UUID.randomUUID();
   private final int basePort = ThreadLocalRandom.current().nextInt(20_000, 60_000);
   private final List<String> addresses = new ArrayList<>();
   private final List<Vertx> started = new ArrayList<>();
 
-  String name() {
+  public String name() {
     return name;
   }
 
   /** HOST:PORT of every member started so far (for --join of processes). */
-  List<String> addresses() {
+  public List<String> addresses() {
     return List.copyOf(addresses);
   }
 
-  Vertx start(String role, String nodeId) throws Exception {
+  public Vertx start(String role, String nodeId) throws Exception {
     List<String> members = new ArrayList<>(addresses);
     if (members.isEmpty()) {
       members.add("127.0.0.1:" + basePort);
@@ -49,7 +50,7 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** Closes one member as a clean shutdown would. */
-  void stop(Vertx vertx) throws Exception {
+  public void stop(Vertx vertx) throws Exception {
     started.remove(vertx);
     await(vertx.close());
   }
@@ -66,12 +67,12 @@ final class LocalCluster implements AutoCloseable {
     started.clear();
   }
 
-  static <T> T await(Future<T> f) throws Exception {
+  public static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   /** Polls {@code condition} until it holds; fails after a generous bound (never a timing assertion). */
-  static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+  public static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
