@@ -10,18 +10,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link Router}'s choice kept incrementally for thousands of pipelines: ready pipelines sit in
- * binary heaps ordered by {@link Router#expectedSeconds} (then id), moved in place whenever one
- * of their leases changes, so a pick is O(log n) instead of a scan. Pipelines with at least
- * {@code typicalTokens} of room are kept apart from the nearly full ones, so a request up to
- * that size takes the best roomy pipeline unless one of the {@value #TIGHT_LOOKS} best nearly
- * full ones is better and still fits it: with that many or fewer nearly full pipelines the
- * answer is exactly {@link Router#pick}'s. Larger requests search both heaps best first. Not
- * thread-safe.
+ * {@link Router}'s choice kept incrementally for thousands of pipelines. Ready pipelines sit in
+ * binary heaps ordered by {@link Router#expectedSeconds} (then id), one heap per class of free
+ * KV room (eight classes per doubling), and move in place whenever one of their leases
+ * changes. A request of t tokens fits every pipeline of a class above t's own, so only the top
+ * of each such heap is compared; in t's own class (room within an eighth of a doubling of t)
+ * the heap is searched best first for the first pipeline that fits. The answer is always
+ * exactly {@link Router#pick}'s, also when the fleet is nearly full and only a few pipelines
+ * still have room, at O(classes + log n) per pick. Not thread-safe.
  */
 public final class RoutingIndex {
-  static final int TIGHT_LOOKS = 8;
-
   /** A pipeline with its routing figures computed once and its place in a heap. */
   private static final class Slot {
     final PipelineSpec pipeline;
@@ -46,8 +44,13 @@ public final class RoutingIndex {
 
   /** An array binary heap of slots that know their index. */
   private static final class Heap {
+    final int roomClass;
     Slot[] slots = new Slot[16];
     int size;
+
+    Heap(int roomClass) {
+      this.roomClass = roomClass;
+    }
 
     void add(Slot s) {
       if (size == slots.length) slots = Arrays.copyOf(slots, size * 2);
@@ -102,15 +105,15 @@ public final class RoutingIndex {
 
   private final Leases leases = new Leases();
   private final Map<String, Slot> slots = new HashMap<>();
-  /** Ready pipelines with at least typicalTokens of room. */
-  private final Heap roomy = new Heap();
-  /** Ready pipelines with less room than that. */
-  private final Heap tight = new Heap();
-  private final long typicalTokens;
+  /** Ready pipelines by room class ({@link #roomClass}); null until a class is first used. */
+  private final Heap[] byRoom = new Heap[CLASSES];
+  /** Bit c set when byRoom[c] is not empty. */
+  private final long[] nonEmpty = new long[(CLASSES + 63) / 64];
+  private int ready;
   private final int batchWidth;
 
-  public RoutingIndex(long typicalTokens, int batchWidth) {
-    this.typicalTokens = typicalTokens;
+  public RoutingIndex(int batchWidth) {
+    if (batchWidth < 1) throw new IllegalArgumentException("batchWidth must be >= 1, got " + batchWidth);
     this.batchWidth = batchWidth;
   }
 
@@ -136,14 +139,14 @@ public final class RoutingIndex {
 
   /** Routes one sequence and leases room for it, or empty when no ready pipeline has room. */
   public Optional<Lease> acquire(long tokens) {
-    Slot chosen;
-    if (tokens <= typicalTokens) {
-      chosen = roomy.size == 0 ? null : roomy.slots[0];
-      chosen = bestFitting(tight, tokens, TIGHT_LOOKS, chosen);
-    } else {
-      chosen = bestFitting(roomy, tokens, Integer.MAX_VALUE, null);
-      chosen = bestFitting(tight, tokens, Integer.MAX_VALUE, chosen);
+    int own = roomClass(tokens);
+    Slot chosen = null;
+    // Every pipeline in a higher class has room for it: only each heap's best competes.
+    for (int c = nextNonEmpty(own + 1); c >= 0; c = nextNonEmpty(c + 1)) {
+      Slot top = byRoom[c].slots[0];
+      if (chosen == null || before(top, chosen)) chosen = top;
     }
+    if (byRoom[own] != null) chosen = bestFitting(byRoom[own], tokens, chosen);
     if (chosen == null) return Optional.empty();
     return Optional.of(acquireOn(chosen.pipeline.id(), tokens));
   }
@@ -167,18 +170,38 @@ public final class RoutingIndex {
   }
 
   public int readyCount() {
-    return roomy.size + tight.size;
+    return ready;
+  }
+
+  // ---- room classes ----
+
+  /** Classes 0..7 are rooms 0..7 exactly (negative counts as 0); above, eight per doubling. */
+  static final int CLASSES = 8 + 8 * 61;
+
+  static int roomClass(long room) {
+    if (room < 8) return (int) Math.max(0, room);
+    int exponent = 63 - Long.numberOfLeadingZeros(room);
+    int mantissa = (int) ((room >>> (exponent - 3)) & 7);
+    return 8 + (exponent - 3) * 8 + mantissa;
+  }
+
+  private int nextNonEmpty(int from) {
+    for (int word = from >>> 6; word < nonEmpty.length; word++) {
+      long bits = word == from >>> 6 ? nonEmpty[word] & (-1L << (from & 63)) : nonEmpty[word];
+      if (bits != 0) return (word << 6) + Long.numberOfTrailingZeros(bits);
+    }
+    return -1;
   }
 
   /**
-   * The best slot of the heap (visited best first, at most {@code limit} of them) that fits
-   * {@code tokens} and comes before {@code better}; else {@code better}.
+   * The best slot of the heap (visited best first) that fits {@code tokens} and comes before
+   * {@code better}; else {@code better}.
    */
-  private Slot bestFitting(Heap heap, long tokens, int limit, Slot better) {
+  private Slot bestFitting(Heap heap, long tokens, Slot better) {
     if (heap.size == 0) return better;
     List<Integer> frontier = new ArrayList<>();
     frontier.add(0);
-    for (int looks = 0; looks < limit && !frontier.isEmpty(); looks++) {
+    while (!frontier.isEmpty()) {
       int best = 0;
       for (int i = 1; i < frontier.size(); i++)
         if (before(heap.slots[frontier.get(i)], heap.slots[frontier.get(best)])) best = i;
@@ -192,12 +215,38 @@ public final class RoutingIndex {
     return better;
   }
 
+  private Heap heapFor(PipelineSpec p, long leased) {
+    int c = roomClass(p.tokenCapacity() - leased);
+    if (byRoom[c] == null) byRoom[c] = new Heap(c);
+    return byRoom[c];
+  }
+
+  private double seconds(Slot slot, long leased) {
+    return slot.baseSeconds + leased * slot.bottleneckSeconds / batchWidth;
+  }
+
+  private void add(Heap heap, Slot slot) {
+    heap.add(slot);
+    int c = heap.roomClass;
+    nonEmpty[c >>> 6] |= 1L << (c & 63);
+  }
+
+  private void take(Slot slot) {
+    Heap heap = slot.heap;
+    heap.remove(slot);
+    if (heap.size == 0) {
+      int c = heap.roomClass;
+      nonEmpty[c >>> 6] &= ~(1L << (c & 63));
+    }
+  }
+
   private void index(Slot slot) {
     PipelineSpec p = slot.pipeline;
     if (p.state() != PipelineState.READY) return;
     long leased = leases.leasedTokens(p.id());
-    slot.seconds = slot.baseSeconds + leased * slot.bottleneckSeconds / batchWidth;
-    (leased + typicalTokens <= p.tokenCapacity() ? roomy : tight).add(slot);
+    slot.seconds = seconds(slot, leased);
+    add(heapFor(p, leased), slot);
+    ready++;
   }
 
   /** Re-keys a slot after its leases changed: moved in place, or across heaps. */
@@ -205,12 +254,12 @@ public final class RoutingIndex {
     if (slot.heap == null) return;
     PipelineSpec p = slot.pipeline;
     long leased = leases.leasedTokens(p.id());
-    Heap target = leased + typicalTokens <= p.tokenCapacity() ? roomy : tight;
-    double seconds = slot.baseSeconds + leased * slot.bottleneckSeconds / batchWidth;
+    Heap target = heapFor(p, leased);
+    double seconds = seconds(slot, leased);
     if (target != slot.heap) {
-      slot.heap.remove(slot);
+      take(slot);
       slot.seconds = seconds;
-      target.add(slot);
+      add(target, slot);
       return;
     }
     slot.seconds = seconds;
@@ -219,6 +268,9 @@ public final class RoutingIndex {
   }
 
   private void unindex(Slot slot) {
-    if (slot.heap != null) slot.heap.remove(slot);
+    if (slot.heap != null) {
+      take(slot);
+      ready--;
+    }
   }
 }

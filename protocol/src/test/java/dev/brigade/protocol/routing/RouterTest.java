@@ -66,7 +66,7 @@ class RouterTest {
     for (int c = 0; c < 50; c++) {
       List<PipelineSpec> ps = new ArrayList<>();
       int n = 1 + rng.nextInt(8);
-      RoutingIndex index = new RoutingIndex(2_000, Router.DEFAULT_BATCH_WIDTH);
+      RoutingIndex index = new RoutingIndex(Router.DEFAULT_BATCH_WIDTH);
       for (int i = 0; i < n; i++) {
         PipelineSpec p = pipeline("p" + i, 0.002 + rng.nextDouble() * 0.02, 1 + rng.nextInt(4),
             rng.nextDouble() * 0.05, 5_000 + rng.nextInt(20_000),
@@ -87,5 +87,37 @@ class RouterTest {
         got.ifPresent(open::add);
       }
     }
+  }
+
+  @Test
+  void indexFindsTheLastRoomInANearlyFullFleet() {
+    // Many pipelines of different sizes filled to the brim: the index must still find every
+    // pipeline that has room and pick exactly what the router picks.
+    Random rng = new Random(11);
+    List<PipelineSpec> ps = new ArrayList<>();
+    RoutingIndex index = new RoutingIndex(Router.DEFAULT_BATCH_WIDTH);
+    for (int i = 0; i < 300; i++) {
+      PipelineSpec p = pipeline("p" + i, 0.002 + rng.nextDouble() * 0.02, 1 + rng.nextInt(4),
+          rng.nextDouble() * 0.05, 2_000 + rng.nextInt(200_000), PipelineState.READY);
+      ps.add(p);
+      index.put(p);
+    }
+    List<Lease> open = new ArrayList<>();
+    int placed = 0;
+    for (int step = 0; step < 20_000; step++) {
+      if (!open.isEmpty() && rng.nextInt(4) == 0) {
+        index.release(open.remove(rng.nextInt(open.size())));
+        continue;
+      }
+      long tokens = 16 + rng.nextInt(rng.nextInt(10) == 0 ? 20_000 : 3_000);
+      Optional<PipelineSpec> expected = Router.pick(ps, index.leases(), tokens);
+      Optional<Lease> got = index.acquire(tokens);
+      assertEquals(expected.map(PipelineSpec::id), got.map(Lease::pipelineId), "step " + step);
+      got.ifPresent(open::add);
+      if (got.isPresent()) placed++;
+    }
+    assertTrue(placed > 10_000, "the fleet filled up: " + placed);
+    assertTrue(open.size() > 100, "many sequences at once");
+    assertEquals(300, index.readyCount());
   }
 }

@@ -85,8 +85,7 @@ public final class Simulation {
   private final double end;
 
   private Fleet fleet;
-  private final RoutingIndex index =
-      new RoutingIndex((long) Workload.PROMPT_MAX + Workload.OUTPUT_MAX, Router.DEFAULT_BATCH_WIDTH);
+  private final RoutingIndex index = new RoutingIndex(Router.DEFAULT_BATCH_WIDTH);
   private final Map<String, PipelineRun> runs = new HashMap<>();
   private final Map<String, Integer> loadGeneration = new HashMap<>();
   private final java.util.Set<String> leftNodes = new java.util.HashSet<>();
