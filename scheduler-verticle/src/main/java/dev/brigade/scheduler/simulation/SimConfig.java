@@ -3,8 +3,8 @@ package dev.brigade.scheduler.simulation;
 /**
  * One simulation's inputs. Times in seconds unless named otherwise.
  *
- * @param qps requests per second; 0 = offer as many output tokens per second as the fleet's
- *     upper bound at the start (so the served share measures what scheduling turns into tokens)
+ * @param qps requests per second; 0 = auto: offer output tokens at half the fleet's upper
+ *     bound ({@link FleetBound}), which loads the shipped mix to about 85% of what it can serve
  * @param churnPerHour share of the fleet leaving per hour (joins replace them on average)
  * @param detectSeconds from a node's loss to the scheduler and gateways acting on it
  * @param diskBytesPerSecond how fast a node loads its slice from its local checkpoint

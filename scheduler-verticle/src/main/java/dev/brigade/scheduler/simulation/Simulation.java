@@ -97,7 +97,10 @@ public final class Simulation {
   // Figures.
   private long nextNodeId, nextRequestId, requests, completed, completedAfterFailover, failedMidStream, refused;
   private long nodeLosses, nodeJoins, outputTokens, intervalTokens, allocatorEvents;
-  private double bandwidthOnline, qps, initialAllocationSeconds;
+  /** Sum of the online nodes' shares of the fleet's upper bound (see {@link FleetBound}). */
+  private double boundOnline;
+  private double qps, initialAllocationSeconds;
+  private final FleetBound fleetBound;
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
   private final Histogram ttft = new Histogram(), itl = new Histogram(), repair = new Histogram();
   /** Scheduler calls per event: this thread's CPU time, and wall time (which includes waiting for a core and GC). */
@@ -113,13 +116,13 @@ public final class Simulation {
     this.churn = new SplittableRandom(config.seed());
     this.traffic = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + 1);
     this.end = config.durationSeconds();
+    this.fleetBound = new FleetBound(shape);
   }
 
   public SimResult run() {
     long wallStart = System.nanoTime();
     startFleet();
-    double bound = bandwidthOnline / shape.totalWeightBytes();
-    qps = config.qps() > 0 ? config.qps() : bound / Workload.meanOutput();
+    qps = config.qps() > 0 ? config.qps() : autoQps(boundOnline);
     if (qps > 0) push(Workload.exponential(traffic, qps), ARRIVAL, null, 0);
     if (config.churnPerHour() > 0 && config.nodes() > 0)
       push(Workload.exponential(churn, joinRate()), JOIN, null, 0);
@@ -154,6 +157,17 @@ public final class Simulation {
     return result((System.nanoTime() - wallStart) / 1e9);
   }
 
+  /**
+   * --qps auto offers output tokens at this share of the fleet's upper bound: about 85% of what
+   * the shipped mix can serve when saturated (about 60% of the bound), so the fleet is loaded
+   * and the policies' capacity shows, while queues still drain.
+   */
+  static final double AUTO_LOAD = 0.5;
+
+  static double autoQps(double boundTokensPerSecond) {
+    return AUTO_LOAD * boundTokensPerSecond / Workload.meanOutput();
+  }
+
   // ---- fleet ----
 
   private double joinRate() {
@@ -178,7 +192,7 @@ public final class Simulation {
       double session = initial ? Workload.residualSession(churn, meanSessionSeconds()) : Workload.session(churn, meanSessionSeconds());
       if (now + session <= end) push(now + session, LEAVE, node.nodeId(), 0);
     }
-    bandwidthOnline += bandwidth;
+    boundOnline += fleetBound.tokensPerSecond(node);
     return node;
   }
 
@@ -220,7 +234,7 @@ public final class Simulation {
   private void leave(String nodeId, double t) {
     NodeSpec node = fleet.node(nodeId);
     if (node == null || !leftNodes.add(nodeId)) return; // already gone
-    bandwidthOnline -= node.memoryBandwidth();
+    boundOnline -= fleetBound.tokensPerSecond(node);
     nodeLosses++;
     String pipelineId = fleet.pipelineOf(nodeId);
     if (pipelineId != null) {
@@ -504,7 +518,7 @@ public final class Simulation {
     admit(t);
     samples.add(new double[] {
         t / 3600, intervalTokens / config.sampleSeconds(), index.readyCount(), fleet.nodeCount(),
-        bandwidthOnline / shape.totalWeightBytes()});
+        boundOnline});
     intervalTokens = 0;
     push(t + config.sampleSeconds(), SAMPLE, null, 0);
   }

@@ -68,6 +68,8 @@ public final class Simulator {
       line(b, "node losses / joins", "%d", ours.nodeLosses(), ours.nodeJoins());
       b.append(String.format(Locale.ROOT, "%-34s  %.1f MiB%n", "scheduler state at start", schedulerStateBytes / 1048576.0));
       line(b, "simulation wall time s", "%.1f", ours.wallSeconds(), baseline.wallSeconds());
+      b.append("upper bound: every online node at its roofline ideal (all its memory as KV cache for the\n"
+          + "largest micro-batch, no hops, transfers, prefill, loading or churn losses); see README\n");
       return b.toString();
     }
 

@@ -90,4 +90,22 @@ class SimulationTest {
     for (String n : List.of("RTX 3060", "RTX 3090", "RTX 4090", "RTX 5090", "L4", "A100 40GB", "A100 80GB", "H100 SXM", "CPU-only"))
       assertTrue(names.contains(n), n);
   }
+
+  @Test
+  void servedNeverExceedsTheFleetsUpperBound() throws IOException {
+    // Twelve 24 GB cards offered three times what they can serve, so every pipeline runs with
+    // its KV cache full: the served rate comes close to the ideal but stays below it.
+    FleetMix mix = only("RTX 4090,24,1008,165.2,1");
+    SimConfig config = SimConfig.of(12, "qwen3-32b-fp8", 0.5, 0, 30.0, mix, 5);
+    FleetBound bound = new FleetBound(dev.brigade.protocol.plan.Qwen3Shapes.preset("qwen3-32b-fp8"));
+    assertTrue(bound.context() > 1000 && bound.reserved() > bound.context(), "output-weighted means");
+    for (Simulation.Policy policy : Simulation.Policy.values()) {
+      SimResult r = new Simulation(config, policy).run();
+      assertTrue(r.refused() > 0, policy + ": the fleet is saturated");
+      assertTrue(r.servedTokensPerSecond() <= r.boundTokensPerSecond(),
+          policy + ": served " + r.servedTokensPerSecond() + " <= bound " + r.boundTokensPerSecond());
+      assertTrue(r.servedTokensPerSecond() > 0.2 * r.boundTokensPerSecond(),
+          policy + ": the bound is not loose by orders of magnitude: " + r.servedShareOfBound());
+    }
+  }
 }
