@@ -12,20 +12,22 @@ import jdk.incubator.vector.FloatVector;
  * out[r, o] = sum_i w[o, i] * x[r, i]: weight rows in their stored dtype times f32 activation
  * rows, on every thread of a {@link CpuPool}.
  *
- * <p>Work is split over output rows o only. Each (r, o) result has one fixed reduction order:
- * four vector accumulators take the groups of 4L columns in turn (accumulator j sums vectors
- * 4k + j with fused multiply-adds); vectors left after the last full group go to accumulator 0;
- * the four are added as (a0 + a1) + (a2 + a3) and the lanes summed in the tree order of
- * {@link Simd#sumLanes}; columns after the last full vector are then added one by one. The
- * order depends on the row length and the vector width only - not on the batch, the other
- * rows, the thread count or the chunking - so a row's result is bit-identical alone or in any
- * batch. Every path below (one activation row straight from the stored weights, or several
- * from a widened copy) performs exactly these operations on exactly these values.
+ * <p>Work is split over output rows o only. Each (r, o) result has one fixed reduction order
+ * per weight dtype, which depends on the row length and the vector width only - not on the
+ * batch, the other rows, the thread count or the chunking - so a row's result is
+ * bit-identical alone or in any batch. BF16 and FP8 weights are widened in registers from
+ * wide loads that pack several columns per lane, and the activations are permuted once per
+ * call to match ({@link ColumnOrder}); their orders are described in {@link Bf16Kernels} and
+ * {@link Fp8Kernels}. F16 and F32 weights keep column order: four vector accumulators take
+ * the groups of 4L columns in turn (accumulator j sums vectors 4k + j with fused
+ * multiply-adds), vectors left after the last full group go to accumulator 0, the four are
+ * added as (a0 + a1) + (a2 + a3) and the lanes summed in the tree order of
+ * {@link Simd#sumLanes}; columns after the last full vector are then added one by one.
  *
- * <p>Memory traffic: a BF16 weight with one activation row (decode) is streamed once and
- * widened in registers. Otherwise a block of consecutive weight rows (~32 KiB stored) is
- * widened once into a per-thread f32 buffer that stays in cache, and every activation row is
- * run against it two at a time, so weights still stream from memory once per call.
+ * <p>Memory traffic: weights stream from memory once per call. BF16 is widened in registers
+ * at every batch size; FP8 at one activation row. Otherwise a block of consecutive weight rows
+ * (~32 KiB stored) is widened once into a per-thread f32 buffer that stays in cache, and every
+ * activation row is run against it two at a time.
  *
  * <p>The kernels are many small methods on purpose: the Vector API only compiles to SIMD
  * instructions when C2 inlines every call of it, and one large method (four activation rows
@@ -41,6 +43,8 @@ public final class MatmulKernels {
   private static final long MIN_CHUNK_BYTES = 32 * 1024;
 
   private static final ThreadLocal<float[]> WIDE = ThreadLocal.withInitial(() -> new float[0]);
+  private static final ThreadLocal<float[]> PERMUTED =
+      ThreadLocal.withInitial(() -> new float[0]);
 
   /**
    * out[r * w.rows() + o] = dot(w[o, :], x[r * w.cols() ...]) for r < rows and every o, split
@@ -54,15 +58,40 @@ public final class MatmulKernels {
     int chunks = pool.threads() * 16;
     int grain = (int) Math.max((w.rows() + chunks - 1) / chunks,
         (MIN_CHUNK_BYTES + w.rowBytes() - 1) / Math.max(1, w.rowBytes()));
-    pool.forEach(w.rows(), grain, (from, to) -> range(w, x, out, rows, from, to));
+    grain = (grain + 3) & ~3; // whole four-row decode tiles in every chunk but the last
+    float[] xp = permuted(w, x, rows);
+    pool.forEach(w.rows(), grain, (from, to) -> range(w, xp, out, rows, from, to));
   }
 
   /** The same product on the calling thread only. */
   public static void matmulSingleThread(WeightMatrix w, float[] x, float[] out, int rows) {
     check(w, x, out, rows);
     if (rows > 0) {
-      range(w, x, out, rows, 0, w.rows());
+      range(w, permuted(w, x, rows), out, rows, 0, w.rows());
     }
+  }
+
+  /**
+   * x in the column order the dtype's kernels read (a per-calling-thread buffer, only read
+   * while this call runs), or x itself for dtypes kept in column order.
+   */
+  private static float[] permuted(WeightMatrix w, float[] x, int rows) {
+    int slots = switch (w.dtype()) {
+      case BF16 -> Bf16Kernels.SLOTS;
+      case F8_E4M3 -> Fp8Kernels.SLOTS;
+      case F16, F32 -> 1;
+    };
+    if (slots == 1) {
+      return x;
+    }
+    int n = rows * w.cols();
+    float[] xp = PERMUTED.get();
+    if (xp.length < n) {
+      xp = new float[n];
+      PERMUTED.set(xp);
+    }
+    ColumnOrder.permute(x, rows, w.cols(), slots, xp);
+    return xp;
   }
 
   private static void check(WeightMatrix w, float[] x, float[] out, int rows) {
@@ -74,16 +103,19 @@ public final class MatmulKernels {
   }
 
   /**
-   * Output rows [from, to) for all activation rows. BF16 at one row streams straight from the
-   * stored weights; everything else widens blocks of weight rows into a per-thread f32 buffer
-   * first (FP8's exact widening is too many vector operations to inline four times in one
-   * kernel).
+   * Output rows [from, to) for all activation rows (x already permuted for the dtype). BF16
+   * and one-row FP8 widen in registers; everything else widens blocks of weight rows into a
+   * per-thread f32 buffer first.
    */
   static void range(WeightMatrix w, float[] x, float[] out, int rows, int from, int to) {
-    float[] lanes = new float[L];
-    if (rows == 1 && w.dtype() == DType.BF16) {
+    if (w.dtype() == DType.BF16) {
+      Bf16Kernels.range(w, x, out, rows, from, to);
+      return;
+    }
+    float[] lanes = new float[2 * L];
+    if (rows == 1 && w.dtype() == DType.F8_E4M3) {
       for (int o = from; o < to; o++) {
-        out[o] = bf16Row(w, o, x, lanes);
+        out[o] = Fp8Kernels.row(w, o, x, lanes);
       }
       return;
     }
@@ -114,57 +146,26 @@ public final class MatmulKernels {
     }
   }
 
-  /** dot(w[o, :], x[0, :]) for a BF16 weight, widened in registers. */
-  private static float bf16Row(WeightMatrix w, int o, float[] x, float[] lanes) {
-    MemorySegment seg = w.data();
-    int cols = w.cols();
-    long row = (long) o * cols * 2;
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    int groups = cols - cols % (4 * L);
-    int i = 0;
-    for (; i < groups; i += 4 * L) {
-      a0 = Simd.bf16(seg, row + 2L * i).fma(FloatVector.fromArray(F, x, i), a0);
-      a1 = Simd.bf16(seg, row + 2L * (i + L)).fma(FloatVector.fromArray(F, x, i + L), a1);
-      a2 = Simd.bf16(seg, row + 2L * (i + 2 * L))
-          .fma(FloatVector.fromArray(F, x, i + 2 * L), a2);
-      a3 = Simd.bf16(seg, row + 2L * (i + 3 * L))
-          .fma(FloatVector.fromArray(F, x, i + 3 * L), a3);
-    }
-    for (; i + L <= cols; i += L) {
-      a0 = Simd.bf16(seg, row + 2L * i).fma(FloatVector.fromArray(F, x, i), a0);
-    }
-    float sum = Simd.sum(a0, a1, a2, a3, lanes);
-    for (; i < cols; i++) {
-      sum = Math.fma(weight(w, o, i), x[i], sum);
-    }
-    return sum;
-  }
-
   /**
-   * Weight row o as f32 into dst[at, at + cols): full vectors widened exactly as the one-row
-   * kernel widens them, the columns after the last full vector by {@link #weight}. One small
-   * method per dtype keeps each within C2's inlining budget.
+   * Weight row o as f32 into dst[at, at + cols), in the order its dtype's kernels read
+   * columns: F16 and F32 full vectors in column order and the columns after the last full
+   * vector by {@link #weight}; FP8 by {@link Fp8Kernels#widen}. One small method per dtype
+   * keeps each within C2's inlining budget.
    */
   private static void widen(WeightMatrix w, int o, float[] dst, int at) {
+    if (w.dtype() == DType.F8_E4M3) {
+      Fp8Kernels.widen(w, o, dst, at);
+      return;
+    }
     int full = w.cols() - w.cols() % L;
     long row = (long) o * w.rowBytes();
     switch (w.dtype()) {
-      case BF16 -> widenBf16(w.data(), row, full, dst, at);
       case F32 -> widenF32(w.data(), row, full, dst, at);
       case F16 -> widenF16(w.data(), row, full, dst, at);
-      case F8_E4M3 -> widenE4m3(w, o, row, full, dst, at);
+      case BF16, F8_E4M3 -> throw new IllegalStateException(w.dtype() + " has its own kernels");
     }
     for (int i = full; i < w.cols(); i++) {
       dst[at + i] = weight(w, o, i);
-    }
-  }
-
-  private static void widenBf16(MemorySegment seg, long row, int full, float[] dst, int at) {
-    for (int i = 0; i < full; i += L) {
-      Simd.bf16(seg, row + 2L * i).intoArray(dst, at + i);
     }
   }
 
@@ -177,18 +178,6 @@ public final class MatmulKernels {
   private static void widenF16(MemorySegment seg, long row, int full, float[] dst, int at) {
     for (int i = 0; i < full; i += L) {
       Simd.f16(seg, row + 2L * i).intoArray(dst, at + i);
-    }
-  }
-
-  /** FP8 codes widened and multiplied by their 128x128 block's scale. */
-  private static void widenE4m3(WeightMatrix w, int o, long row, int full, float[] dst,
-      int at) {
-    MemorySegment seg = w.data();
-    float[] scales = w.scales();
-    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
-    for (int i = 0; i < full; i += L) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
-      Simd.e4m3(seg, row + i).mul(s).intoArray(dst, at + i);
     }
   }
 

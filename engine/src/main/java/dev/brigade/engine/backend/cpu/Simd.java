@@ -78,6 +78,55 @@ final class Simd {
     return value.reinterpretAsInts().or(sign).reinterpretAsFloats();
   }
 
+  /** L little-endian ints (2L bf16 values or 4L FP8 codes) at byte offset {@code at}. */
+  static IntVector ints(MemorySegment seg, long at) {
+    return IntVector.fromMemorySegment(I, seg, at, LE);
+  }
+
+  /** The bf16 values in the low halves of {@code v}'s ints: the even columns, widened. */
+  static FloatVector bf16Even(IntVector v) {
+    return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+  }
+
+  /** The bf16 values in the high halves of {@code v}'s ints: the odd columns, widened. */
+  static FloatVector bf16Odd(IntVector v) {
+    return v.and(0xFFFF0000).reinterpretAsFloats();
+  }
+
+  /**
+   * Byte {@code k} (0 = lowest) of each of {@code v}'s ints as an E4M3 code, widened exactly
+   * (NaN codes excepted). Cheaper than {@link #rebias}: the 7-bit magnitude is placed in f32
+   * position with exponent bias 120, which is exact for normal codes (exponent field 1..15);
+   * a subnormal code (field 0) then reads as 2^-7 (1 + m/8) and its true value
+   * 2^-6 m/8 = 2f - 2^-6 (exact by Sterbenz). For normal codes f >= 2^-6 so 2f - 2^-6 >= f,
+   * and for subnormal codes 2f - 2^-6 < f: the smaller of the two is the value in every case,
+   * and no f32 subnormal ever appears. The sign is put back last.
+   */
+  static FloatVector e4m3Byte(IntVector v, int k) {
+    IntVector top = v.lanewise(VectorOperators.LSHL, 24 - 8 * k);
+    return signed(smaller(e4m3Biased(top)), top);
+  }
+
+  // The steps of e4m3Byte are separate methods under C2's 35-byte always-inline size, so
+  // they inline wherever the kernel that calls them is compiled (a vector value passed to a
+  // call that is not inlined is boxed, which is many times slower).
+
+  /** The code's magnitude in f32 position with exponent bias 120, as f32 bits. */
+  private static IntVector e4m3Biased(IntVector top) {
+    return top.lanewise(VectorOperators.LSHR, 4).and(0x07F00000).add(120 << 23);
+  }
+
+  /** The smaller of f and 2f - 2^-6, compared as integers (both are non-negative floats). */
+  private static IntVector smaller(IntVector f) {
+    FloatVector value = f.reinterpretAsFloats();
+    return f.min(value.add(value).sub(0x1p-6f).reinterpretAsInts());
+  }
+
+  /** The magnitude with the sign bit of {@code top}. */
+  private static FloatVector signed(IntVector magnitude, IntVector top) {
+    return magnitude.or(top.and(0x80000000)).reinterpretAsFloats();
+  }
+
   static FloatVector f32(MemorySegment seg, long at) {
     return FloatVector.fromMemorySegment(F, seg, at, LE);
   }
@@ -95,13 +144,18 @@ final class Simd {
 
   /** Pairwise sum of the first L values: each level adds neighbours, L/2 sums, then L/4, ... */
   static float sumLanes(float[] v) {
-    float s0 = (v[0] + v[1]) + (v[2] + v[3]);
-    float s1 = (v[4] + v[5]) + (v[6] + v[7]);
+    return sumLanes(v, 0);
+  }
+
+  /** {@link #sumLanes(float[])} of the L values from v[at]. */
+  static float sumLanes(float[] v, int at) {
+    float s0 = (v[at] + v[at + 1]) + (v[at + 2] + v[at + 3]);
+    float s1 = (v[at + 4] + v[at + 5]) + (v[at + 6] + v[at + 7]);
     if (L == 8) {
       return s0 + s1;
     }
-    float s2 = (v[8] + v[9]) + (v[10] + v[11]);
-    float s3 = (v[12] + v[13]) + (v[14] + v[15]);
+    float s2 = (v[at + 8] + v[at + 9]) + (v[at + 10] + v[at + 11]);
+    float s3 = (v[at + 12] + v[at + 13]) + (v[at + 14] + v[at + 15]);
     return (s0 + s1) + (s2 + s3);
   }
 }

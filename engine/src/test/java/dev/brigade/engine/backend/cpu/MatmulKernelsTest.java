@@ -120,9 +120,10 @@ class MatmulKernelsTest {
 
   @Test
   void everyFiniteFp8AndF16CodeWidensExactlyOnTheOneRowAndTheManyRowPaths() {
-    // Row k holds code k in all 2L + 3 columns (full vectors and a scalar tail); x picks
-    // column j, so out[r, k] is exactly the code's value times its block scale.
-    int cols = 2 * Simd.L + 3;
+    // Row k holds code k in all 6L + 3 columns (a packed group of 4L columns, full vectors
+    // after it and a scalar tail); x picks column j, so out[r, k] is exactly the code's value
+    // times its block scale. The picked columns cover every byte slot of a packed load.
+    int cols = 6 * Simd.L + 3;
     for (DType dtype : new DType[] {DType.F8_E4M3, DType.F16}) {
       int codes = dtype == DType.F8_E4M3 ? 256 : 65536;
       int[] kept = java.util.stream.IntStream.range(0, codes)
@@ -148,7 +149,7 @@ class MatmulKernelsTest {
         Arrays.fill(scales, 0.375f);
       }
       WeightMatrix w = new WeightMatrix(data, dtype, rows, cols, scales, scaleCols);
-      for (int column : new int[] {0, Simd.L + 1, cols - 1}) {
+      for (int column : new int[] {0, 1, 2, 3, Simd.L + 1, 4 * Simd.L + 1, cols - 1}) {
         float[] x = new float[2 * cols];
         x[column] = 1;
         x[cols + column] = 2;
