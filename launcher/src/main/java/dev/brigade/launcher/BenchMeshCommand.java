@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code brigade bench-mesh}: decode tokens/s through 1, 2 and 4 stages (each its own clustered
- * Vert.x in this JVM, frames over loopback TCP) against one process running the whole model,
- * and aggregate tokens/s of concurrent sequences against one.
+ * {@code brigade bench-mesh}: decode tokens/s through 1, 2 and 4 stages (each stage a JVM of its
+ * own, frames over loopback TCP) against one process running the whole model, and aggregate
+ * tokens/s of concurrent sequences against one.
  */
 @Command(
     name = "bench-mesh",
@@ -43,8 +43,21 @@ public final class BenchMeshCommand implements Callable<Integer> {
   int tokens;
 
   @Option(names = "--concurrency", defaultValue = "8", paramLabel = "C",
-      description = "Concurrent sequences for the aggregate figure, on the first stage count (default 8; 1 skips it).")
+      description = "Concurrent sequences for the aggregate figure, on every stage count (default 8; 1 skips it).")
   int concurrency;
+
+  @Option(names = "--rounds", defaultValue = "2", paramLabel = "R",
+      description = "Runs per figure, alternating with the baseline's (default 2).")
+  int rounds;
+
+  @Option(names = "--in-jvm",
+      description = "Run every stage inside this JVM (each its own clustered Vert.x) instead of one JVM per stage.")
+  boolean inJvm;
+
+  @Option(names = "--stage-java-opts", paramLabel = "OPTS",
+      description = "Extra JVM options for each stage process, space-separated; {name} becomes the stage's id"
+          + " (e.g. -XX:StartFlightRecording=filename=/tmp/{name}.jfr).")
+  String stageJavaOpts;
 
   @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
       description = "cpu (default, SIMD on all cores) or scalar.")
@@ -72,7 +85,8 @@ public final class BenchMeshCommand implements Callable<Integer> {
     }
     try {
       MeshBench.Report report =
-          new MeshBench(new MeshBench.Options(dir, new ArrayList<>(stages), promptTokens, tokens, concurrency, backend)).run();
+          new MeshBench(new MeshBench.Options(dir, new ArrayList<>(stages), promptTokens, tokens, concurrency, rounds, backend,
+              inJvm, stageJavaOpts == null || stageJavaOpts.isBlank() ? List.of() : List.of(stageJavaOpts.trim().split("\\s+")))).run();
       spec.commandLine().getOut().print(json
           ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n"
           : MeshBench.table(report));

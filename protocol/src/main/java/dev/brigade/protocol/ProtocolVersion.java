@@ -7,5 +7,6 @@ package dev.brigade.protocol;
 public final class ProtocolVersion {
   private ProtocolVersion() {}
 
-  public static final int CURRENT = 1;
+  /** 2: BATCH frames (several messages for one node in one event-bus message). */
+  public static final int CURRENT = 2;
 }

@@ -291,9 +291,9 @@ public final class MeshSequenceService implements SequenceService {
   // ---- inbound: tokens and errors ------------------------------------------------------------
 
   private void onMessage(Message<Buffer> message) {
-    WireMessage decoded;
+    List<WireMessage> decoded;
     try {
-      decoded = Wire.decode(message.body());
+      decoded = Wire.decodeAll(message.body());
     } catch (WireException | ClassCastException e) {
       LOG.warning("gateway " + gatewayId + " rejected a frame: " + e.getMessage());
       if (message.replyAddress() != null) {
@@ -301,10 +301,12 @@ public final class MeshSequenceService implements SequenceService {
       }
       return;
     }
-    switch (decoded) {
-      case TokenEvent t -> onToken(t);
-      case SequenceError err -> onSequenceError(err);
-      default -> LOG.warning("gateway " + gatewayId + ": unexpected " + decoded.type());
+    for (WireMessage m : decoded) { // a tail sends the tokens of one forward as one batch
+      switch (m) {
+        case TokenEvent t -> onToken(t);
+        case SequenceError err -> onSequenceError(err);
+        default -> LOG.warning("gateway " + gatewayId + ": unexpected " + m.type());
+      }
     }
   }
 

@@ -1,8 +1,5 @@
 package dev.brigade.launcher.bench;
 
-import dev.brigade.engine.backend.Backend;
-import dev.brigade.engine.backend.CpuBackend;
-import dev.brigade.engine.backend.ScalarBackend;
 import dev.brigade.engine.checkpoint.Checkpoint;
 import dev.brigade.engine.checkpoint.Checkpoints;
 import dev.brigade.engine.generate.Generator;
@@ -22,41 +19,61 @@ import dev.brigade.protocol.cluster.ClusterBootstrap;
 import dev.brigade.protocol.cluster.ClusterOptions;
 import dev.brigade.protocol.control.PipelineRecord;
 import dev.brigade.protocol.control.PipelineState;
-import dev.brigade.worker.stage.StageServer;
-import dev.brigade.worker.stage.StageSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Decode throughput of the mesh against one process running the whole model: one sequence
- * through 1, 2, 4... stages (each stage a clustered Vert.x of its own in this JVM, so frames
- * cross the event bus over loopback TCP), and N concurrent sequences against one.
+ * Decode throughput of the mesh against one process running the whole model. Every stage is a
+ * JVM of its own ({@code brigade bench-stage}, the worker's real data plane) joined over
+ * loopback to this JVM, which plays the gateway and runs the single-process baseline. For
+ * each stage count: one sequence through the pipeline against the baseline measured right
+ * before it, then {@code concurrency} sequences at once against one. Every figure sums
+ * {@code rounds} runs that alternate with their baseline's.
  */
 public final class MeshBench {
 
-  /** @param backend "cpu" or "scalar" */
+  /**
+   * @param rounds measurements per figure, alternating with the baseline's
+   * @param backend "cpu" or "scalar"
+   * @param inJvm run the stages as clustered Vert.x instances inside this JVM instead of processes
+   * @param stageJvmOptions extra JVM options for each stage process ({name} becomes its node id)
+   */
   public record Options(Path model, List<Integer> stageCounts, int promptTokens, int tokens,
-      int concurrency, String backend) {}
+      int concurrency, int rounds, String backend, boolean inJvm, List<String> stageJvmOptions) {}
 
   /** Tokens/s of one run, and whether its tokens equal the single-process ones (null: not compared). */
   public record Figure(String label, double tokensPerSecond, Boolean identical) {}
 
   /**
-   * @param concurrentMeanBatch sequences per batched forward at the head during the concurrent
-   *     run; @param concurrentComputeShare the head's forward time over the run's wall time
+   * One stage count's figures.
+   *
+   * @param baseline the single process, measured right before {@code pipeline}
+   * @param overheadMicrosPerToken wall time per generated token not spent in a stage's forward
+   *     (hops, codecs, sampling, hand-offs), over the one-sequence run
+   * @param oneSequence / @param concurrent aggregate tokens/s of 1 and of {@code concurrency}
+   *     sequences started together (null when concurrency is 1)
+   * @param concurrentMeanBatch sequences per batched forward at each stage during the
+   *     concurrent run; @param concurrentComputeShare each stage's forward time over its wall time
    */
-  public record Report(String model, String backend, int cores, Figure singleProcess,
-      List<Figure> stages, Figure oneSequence, Figure concurrent, int concurrency,
-      double concurrentMeanBatch, double concurrentComputeShare) {}
+  public record StageRun(int stages, Figure baseline, Figure pipeline, double overheadMicrosPerToken,
+      Figure oneSequence, Figure concurrent, List<Double> concurrentMeanBatch,
+      List<Double> concurrentComputeShare) {}
+
+  public record Report(String model, String backend, int cores, String stageMode, int concurrency,
+      String loadBefore, String loadAfter, List<StageRun> runs) {}
 
   private final Options o;
   private final ModelConfig config;
@@ -66,6 +83,9 @@ public final class MeshBench {
     this.o = options;
     try (Checkpoint c = Checkpoints.open(options.model())) {
       this.config = c.config();
+    }
+    if (options.rounds() < 1) {
+      throw new IllegalArgumentException("--rounds " + options.rounds() + ": must be >= 1");
     }
     for (int s : options.stageCounts()) {
       if (s < 1 || s > config.numLayers()) {
@@ -84,63 +104,142 @@ public final class MeshBench {
     return p;
   }
 
-  private Backend backend() {
-    return "scalar".equals(o.backend()) ? new ScalarBackend() : new CpuBackend();
-  }
-
   public Report run() throws Exception {
-    singleProcess(Math.max(2, o.tokens() / 4)); // warm-up: JIT and page cache
-    TimedTokens reference = singleProcess(o.tokens());
-    Figure single = new Figure("1 process", reference.decodeRate(), true);
-    List<Figure> stageFigures = new ArrayList<>();
-    Figure one = null;
-    Figure many = null;
-    double meanBatch = 0;
-    double computeShare = 0;
-    for (int stages : o.stageCounts()) {
-      try (InJvmMesh mesh = new InJvmMesh(stages)) {
-        mesh.run(List.of(promptOf(99, o.promptTokens())), Math.max(2, o.tokens() / 4)); // warm-up
-        TimedTokens t = mesh.run(List.of(prompt), o.tokens()).getFirst();
-        stageFigures.add(new Figure(stages + " stages", t.decodeRate(), t.tokens.equals(reference.tokens)));
-        if (stages == o.stageCounts().getFirst() && o.concurrency() > 1) {
-          one = aggregate(mesh, 1);
-          long batches = mesh.servers.getFirst().figures().batches();
-          long entries = Math.round(mesh.servers.getFirst().figures().meanBatchEntries() * batches);
-          long compute = mesh.servers.getFirst().figures().computeNanos();
-          long t0 = System.nanoTime();
-          many = aggregate(mesh, o.concurrency());
-          long wall = System.nanoTime() - t0;
-          long batches2 = mesh.servers.getFirst().figures().batches();
-          long entries2 = Math.round(mesh.servers.getFirst().figures().meanBatchEntries() * batches2);
-          meanBatch = (double) (entries2 - entries) / Math.max(1, batches2 - batches);
-          computeShare = (double) (mesh.servers.getFirst().figures().computeNanos() - compute) / wall;
-        }
+    String loadBefore = loadAverage();
+    int maxStages = o.stageCounts().stream().mapToInt(Integer::intValue).max().orElse(1);
+    List<StageRun> runs = new ArrayList<>();
+    try (Mesh mesh = new Mesh(maxStages);
+        Checkpoint c = Checkpoints.open(o.model());
+        SliceChain whole = SliceChain.load(c, BenchStage.backend(o.backend()), config.numLayers(),
+            Math.min(config.maxPositionEmbeddings(), o.promptTokens() + o.tokens() + 16), DType.BF16)) {
+      singleProcess(whole, o.tokens()); // warm-up: JIT
+      for (int stages : o.stageCounts()) {
+        runs.add(measure(mesh, whole, stages));
       }
     }
-    return new Report(config.name(), o.backend(), Runtime.getRuntime().availableProcessors(), single,
-        stageFigures, one, many, o.concurrency(), meanBatch, computeShare);
+    return new Report(config.name(), o.backend(), Runtime.getRuntime().availableProcessors(),
+        o.inJvm() ? "in one JVM" : "one JVM per stage", o.concurrency(), loadBefore, loadAverage(), runs);
   }
 
-  /** Tokens/s summed over {@code n} sequences started together, first start to last token. */
-  private Figure aggregate(InJvmMesh mesh, int n) throws Exception {
+  private StageRun measure(Mesh mesh, SliceChain whole, int stages) throws Exception {
+    mesh.form(stages);
+    // Warm-up: each stage JVM is fresh, and its forward runs at full speed only once the JIT
+    // has compiled it (the Vector API is slow until then); batches warm more code per second.
+    mesh.run(prompts(Math.max(1, o.concurrency()), 50), o.tokens());
+    mesh.run(List.of(promptOf(99, o.promptTokens())), o.tokens());
+    // Rounds alternate baseline and pipeline, so a change in the machine's load hits both alike.
+    Rate base = new Rate();
+    Rate pipe = new Rate();
+    List<Integer> referenceTokens = null;
+    boolean identical = true;
+    long wall = 0;
+    long compute = 0;
+    int generated = 0;
+    for (int round = 0; round < o.rounds(); round++) {
+      TimedTokens reference = singleProcess(whole, o.tokens());
+      base.add(reference);
+      referenceTokens = reference.tokens;
+      List<JsonObject> before = mesh.figures(stages);
+      long t0 = System.nanoTime();
+      TimedTokens t = mesh.run(List.of(prompt), o.tokens()).getFirst();
+      wall += t.times.getLast() - t0;
+      List<JsonObject> after = mesh.figures(stages);
+      for (int s = 0; s < stages; s++) {
+        compute += after.get(s).getLong("computeNanos") - before.get(s).getLong("computeNanos");
+      }
+      generated += t.tokens.size();
+      pipe.add(t);
+      identical &= t.tokens.equals(referenceTokens);
+    }
+    Figure baseline = new Figure("1 process", base.perSecond(), true);
+    Figure pipeline = new Figure(stages + (stages == 1 ? " stage" : " stages"), pipe.perSecond(), identical);
+    double overhead = (wall - compute) / 1e3 / Math.max(1, generated);
+    if (o.concurrency() <= 1) {
+      return new StageRun(stages, baseline, pipeline, overhead, null, null, List.of(), List.of());
+    }
+    double oneTokens = 0;
+    double oneSeconds = 0;
+    double manyTokens = 0;
+    double manySeconds = 0;
+    long[] batches = new long[stages];
+    long[] entries = new long[stages];
+    long[] busy = new long[stages];
+    long manyWall = 0;
+    for (int round = 0; round < o.rounds(); round++) {
+      double[] one = aggregate(mesh, 1);
+      oneTokens += one[0];
+      oneSeconds += one[1];
+      List<JsonObject> before = mesh.figures(stages);
+      long t0 = System.nanoTime();
+      double[] many = aggregate(mesh, o.concurrency());
+      manyWall += System.nanoTime() - t0;
+      manyTokens += many[0];
+      manySeconds += many[1];
+      List<JsonObject> after = mesh.figures(stages);
+      for (int s = 0; s < stages; s++) {
+        batches[s] += after.get(s).getLong("batches") - before.get(s).getLong("batches");
+        entries[s] += after.get(s).getLong("entries") - before.get(s).getLong("entries");
+        busy[s] += after.get(s).getLong("computeNanos") - before.get(s).getLong("computeNanos");
+      }
+    }
+    List<Double> meanBatch = new ArrayList<>();
+    List<Double> computeShare = new ArrayList<>();
+    for (int s = 0; s < stages; s++) {
+      meanBatch.add((double) entries[s] / Math.max(1, batches[s]));
+      computeShare.add(busy[s] / (double) manyWall);
+    }
+    return new StageRun(stages, baseline, pipeline, overhead,
+        new Figure("1 sequence", oneTokens / oneSeconds, null),
+        new Figure(o.concurrency() + " sequences", manyTokens / manySeconds, null), meanBatch, computeShare);
+  }
+
+  private List<int[]> prompts(int n, int salt) {
     List<int[]> prompts = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      prompts.add(promptOf(i + 1, o.promptTokens()));
+      prompts.add(promptOf(salt + i + 1, o.promptTokens()));
     }
-    long t0 = System.nanoTime();
-    List<TimedTokens> runs = mesh.run(prompts, o.tokens());
-    long end = runs.stream().mapToLong(r -> r.times.getLast()).max().orElse(t0);
-    int total = runs.stream().mapToInt(r -> r.tokens.size()).sum();
-    return new Figure(n + " sequences", total / ((end - t0) / 1e9), null);
+    return prompts;
   }
 
-  private TimedTokens singleProcess(int tokens) {
-    try (Checkpoint c = Checkpoints.open(o.model());
-        SliceChain chain = SliceChain.load(c, backend(), config.numLayers(),
-            Math.min(config.maxPositionEmbeddings(), o.promptTokens() + o.tokens() + 16), DType.BF16)) {
-      TimedTokens t = new TimedTokens();
-      new Generator(chain).generate("bench", prompt, tokens, SamplingParams.greedy(), Set.of(), t::add);
-      return t;
+  /** Decode tokens and seconds summed over runs. */
+  private static final class Rate {
+    private long tokens;
+    private long nanos;
+
+    void add(TimedTokens t) {
+      if (t.tokens.size() >= 2) {
+        tokens += t.tokens.size() - 1;
+        nanos += t.times.getLast() - t.times.getFirst();
+      }
+    }
+
+    double perSecond() {
+      return nanos == 0 ? 0 : tokens / (nanos / 1e9);
+    }
+  }
+
+  /** {tokens, seconds} of {@code n} sequences started together, from the start to the last token. */
+  private double[] aggregate(Mesh mesh, int n) throws Exception {
+    long t0 = System.nanoTime();
+    List<TimedTokens> runs = mesh.run(prompts(n, 0), o.tokens());
+    long end = runs.stream().mapToLong(r -> r.times.getLast()).max().orElse(t0);
+    int total = runs.stream().mapToInt(r -> r.tokens.size()).sum();
+    return new double[] {total, (end - t0) / 1e9};
+  }
+
+  private TimedTokens singleProcess(SliceChain whole, int tokens) {
+    TimedTokens t = new TimedTokens();
+    new Generator(whole).generate("bench", prompt, tokens, SamplingParams.greedy(), Set.of(), t::add);
+    return t;
+  }
+
+  /** The 1, 5 and 15 minute load averages, as /proc/loadavg has them ("" elsewhere). */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (Exception e) {
+      return "";
     }
   }
 
@@ -163,55 +262,123 @@ public final class MeshBench {
     }
   }
 
-  /** A gateway node and one node per stage, each a clustered Vert.x in this JVM. */
-  private final class InJvmMesh implements AutoCloseable {
+  /**
+   * This JVM as the gateway (first cluster member) and {@code maxStages} stage nodes joined to
+   * it: processes, or clustered Vert.x instances here with {@code --in-jvm}. Each stage count
+   * reloads the first N nodes with an even split of the layers as pipeline "bench-N".
+   */
+  private final class Mesh implements AutoCloseable {
+    private final String cluster = "bench-" + UUID.randomUUID();
     private final Vertx gateway;
-    private final List<Vertx> workers = new ArrayList<>();
-    private final List<StageServer> servers = new ArrayList<>();
-    private final MeshSequenceService service;
+    private final List<String> nodes = new ArrayList<>();
+    private final List<Vertx> inJvmNodes = new ArrayList<>();
+    private final List<BenchStage> inJvmStages = new ArrayList<>();
+    private StageProcesses processes;
+    private MeshSequenceService service;
+    private String pipelineId;
     private int nextId;
 
-    InJvmMesh(int stages) throws Exception {
-      String cluster = "bench-" + UUID.randomUUID();
-      gateway = await(ClusterBootstrap.start(ClusterOptions.local("gateway", "bench-gw").withClusterName(cluster)));
-      int port = ClusterBootstrap.hazelcast(gateway).getCluster().getLocalMember().getAddress().getPort();
-      List<PipelineRecord.Stage> st = new ArrayList<>();
-      int layers = config.numLayers();
-      for (int s = 0; s < stages; s++) {
-        st.add(new PipelineRecord.Stage("bench-w" + s, s * layers / stages, (s + 1) * layers / stages, 1e-3, true));
+    Mesh(int maxStages) throws Exception {
+      int port = ThreadLocalRandom.current().nextInt(20_000, 50_000);
+      gateway = await(ClusterBootstrap.start(ClusterOptions.local("gateway", "bench-gw")
+          .withClusterName(cluster).withPort(port)));
+      try {
+        port = ClusterBootstrap.hazelcast(gateway).getCluster().getLocalMember().getAddress().getPort();
+        if (o.inJvm()) {
+          startInJvm(maxStages, port);
+        } else {
+          startProcesses(maxStages, port);
+        }
+        service = await(MeshSequenceService.start(gateway, "bench-gw", MeshSettings.defaults()));
+      } catch (Exception e) {
+        close();
+        throw e;
       }
-      PipelineRecord record = new PipelineRecord("bench", PipelineState.READY, 1, layers, st);
-      long kvBudget = 4L * config.numKvHeads() * config.headDim() * layers
+    }
+
+    private void startProcesses(int maxStages, int port) throws Exception {
+      Path logs = Files.createTempDirectory("brigade-bench-mesh-");
+      processes = new StageProcesses(logs, "dev.brigade.launcher.Brigade", o.stageJvmOptions());
+      List<Process> started = new ArrayList<>();
+      for (int s = 0; s < maxStages; s++) {
+        String id = "bench-w" + s;
+        nodes.add(id);
+        started.add(processes.start(id, List.of("--id", id, "--model", o.model().toString(),
+            "--backend", o.backend(), "--cluster-name", cluster, "--port", String.valueOf(port + 1 + 3 * s),
+            "--join", "127.0.0.1:" + port)));
+      }
+      for (int s = 0; s < maxStages; s++) {
+        processes.awaitReady(nodes.get(s), started.get(s), "bench-stage ready " + nodes.get(s));
+      }
+    }
+
+    private void startInJvm(int maxStages, int port) throws Exception {
+      for (int s = 0; s < maxStages; s++) {
+        String id = "bench-w" + s;
+        nodes.add(id);
+        Vertx v = await(ClusterBootstrap.start(ClusterOptions.local("worker", id)
+            .withClusterName(cluster).withPort(port + 1 + 3 * s).withMembers(List.of("127.0.0.1:" + port))));
+        inJvmNodes.add(v);
+        inJvmStages.add(await(onContext(v, () -> BenchStage.start(v, id, o.model(), o.backend()))));
+      }
+    }
+
+    /** Loads an even split of the layers onto the first {@code stages} nodes and publishes it as the only pipeline. */
+    void form(int stages) throws Exception {
+      var pipelines = ClusterBootstrap.hazelcast(gateway).<String, String>getMap(MapNames.PIPELINES);
+      if (pipelineId != null) {
+        pipelines.remove(pipelineId);
+        waitFor(() -> service.readyPipelines() == 0, "the previous pipeline to leave the table");
+      }
+      for (String node : nodes) {
+        await(control(node, new JsonObject().put("op", "unload")));
+      }
+      int layers = config.numLayers();
+      List<PipelineRecord.Stage> st = new ArrayList<>();
+      for (int s = 0; s < stages; s++) {
+        st.add(new PipelineRecord.Stage(nodes.get(s), s * layers / stages, (s + 1) * layers / stages, 1e-3, true));
+      }
+      pipelineId = "bench-" + stages;
+      PipelineRecord record = new PipelineRecord(pipelineId, PipelineState.READY, 1, layers, st);
+      // room for every concurrent sequence's context in each stage's KV cache
+      long kvBytes = 4L * config.numKvHeads() * config.headDim() * layers
           * ((long) Math.max(1, o.concurrency()) * (o.promptTokens() + o.tokens() + 32));
       for (int s = 0; s < stages; s++) {
-        Vertx v = await(ClusterBootstrap.start(ClusterOptions.local("worker", "bench-w" + s)
-            .withClusterName(cluster).withPort(port + 1 + s).withMembers(List.of("127.0.0.1:" + port))));
-        workers.add(v);
-        StageServer server = new StageServer(v, "bench-w" + s, StageSettings.defaults());
-        servers.add(server);
-        var a = record.assignment(s);
-        await(onContext(v, () -> server.start().compose(x -> server.load(a, o.model(), backend(), kvBudget))));
+        await(control(nodes.get(s), new JsonObject().put("op", "load")
+            .put("assignment", record.assignment(s).toJson()).put("kvBytes", kvBytes)));
       }
-      service = await(MeshSequenceService.start(gateway, "bench-gw", MeshSettings.defaults()));
-      ClusterBootstrap.hazelcast(gateway).<String, String>getMap(MapNames.PIPELINES)
-          .put("bench", record.toJson().encode());
-      for (int i = 0; i < 400 && service.readyPipelines() == 0; i++) {
-        Thread.sleep(25);
+      pipelines.put(pipelineId, record.toJson().encode());
+      waitFor(() -> service.readyPipelines() == 1, "pipeline " + pipelineId + " to be routable");
+    }
+
+    /** Each of the first {@code stages} nodes' counters. */
+    List<JsonObject> figures(int stages) throws Exception {
+      List<JsonObject> out = new ArrayList<>();
+      for (int s = 0; s < stages; s++) {
+        out.add(await(control(nodes.get(s), new JsonObject().put("op", "figures"))));
       }
+      return out;
+    }
+
+    private Future<JsonObject> control(String node, JsonObject body) {
+      return onContext(gateway, () -> gateway.eventBus()
+          .<JsonObject>request(BenchStage.controlAddress(node), body, new DeliveryOptions().setSendTimeout(600_000))
+          .map(m -> m.body()));
     }
 
     /** Runs one greedy sequence of {@code tokens} per prompt, all at once; returns their timed tokens. */
     List<TimedTokens> run(List<int[]> prompts, int tokens) throws Exception {
       List<TimedTokens> results = new ArrayList<>();
       List<CompletableFuture<Void>> done = new ArrayList<>();
-      for (int i = 0; i < prompts.size(); i++) {
+      List<SequenceRequest> requests = new ArrayList<>();
+      List<SequenceListener> listeners = new ArrayList<>();
+      for (int[] p : prompts) {
         TimedTokens t = new TimedTokens();
         CompletableFuture<Void> finished = new CompletableFuture<>();
-        SequenceRequest r = new SequenceRequest("bench-" + (nextId++), prompts.get(i),
-            SamplingParams.greedy(), tokens, Set.of());
         results.add(t);
         done.add(finished);
-        gateway.getOrCreateContext().runOnContext(v -> service.start(r, new SequenceListener() {
+        requests.add(new SequenceRequest("bench-" + (nextId++), p, SamplingParams.greedy(), tokens, Set.of()));
+        listeners.add(new SequenceListener() {
           @Override
           public void onToken(GeneratedToken token) {
             t.add(token.tokenId());
@@ -226,23 +393,47 @@ public final class MeshBench {
           public void onError(SequenceFailure failure) {
             finished.completeExceptionally(new IllegalStateException(failure.kind() + ": " + failure.message()));
           }
-        }));
+        });
       }
+      // all started in one event-loop turn, so they reach the head together
+      gateway.getOrCreateContext().runOnContext(v -> {
+        for (int i = 0; i < requests.size(); i++) {
+          service.start(requests.get(i), listeners.get(i));
+        }
+      });
       CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
       return results;
     }
 
     @Override
     public void close() throws Exception {
-      await(service.close());
-      for (StageServer s : servers) {
-        await(s.close());
+      try {
+        if (service != null) {
+          await(service.close());
+        }
+        for (BenchStage s : inJvmStages) {
+          await(s.close());
+        }
+        for (Vertx v : inJvmNodes) {
+          await(v.close());
+        }
+      } finally {
+        if (processes != null) {
+          processes.close();
+        }
+        await(gateway.close());
       }
-      for (Vertx v : workers) {
-        await(v.close());
-      }
-      await(gateway.close());
     }
+  }
+
+  private static void waitFor(Supplier<Boolean> condition, String what) throws InterruptedException {
+    for (int i = 0; i < 2400; i++) {
+      if (condition.get()) {
+        return;
+      }
+      Thread.sleep(25);
+    }
+    throw new IllegalStateException("timed out waiting for " + what);
   }
 
   private static <T> Future<T> onContext(Vertx v, Supplier<Future<T>> action) {
@@ -262,21 +453,29 @@ public final class MeshBench {
   /** A human-readable table of the report. */
   public static String table(Report r) {
     StringBuilder b = new StringBuilder();
+    java.util.Locale l = java.util.Locale.ROOT;
     b.append("model ").append(r.model()).append(", backend ").append(r.backend()).append(", ")
-        .append(r.cores()).append(" cores\n");
-    b.append("decode tokens/s, one sequence:\n");
-    b.append(String.format(java.util.Locale.ROOT, "  %-12s %10s%n", r.singleProcess().label(), fmt(r.singleProcess().tokensPerSecond())));
-    for (Figure f : r.stages()) {
-      b.append(String.format(java.util.Locale.ROOT, "  %-12s %10s  %5.1f%% of 1 process%s%n", f.label(), fmt(f.tokensPerSecond()),
-          100 * f.tokensPerSecond() / r.singleProcess().tokensPerSecond(), Boolean.FALSE.equals(f.identical()) ? "  TOKENS DIFFER" : ""));
+        .append(r.cores()).append(" cores, stages ").append(r.stageMode()).append('\n');
+    b.append("load average before ").append(r.loadBefore()).append(", after ").append(r.loadAfter()).append('\n');
+    b.append("decode tokens/s, one sequence (baseline: one process, measured just before):\n");
+    for (StageRun s : r.runs()) {
+      b.append(String.format(l, "  %-10s %9s  vs %9s  %6.1f%%  %7.0f us/token outside forward%s%n",
+          s.pipeline().label(), fmt(s.pipeline().tokensPerSecond()), fmt(s.baseline().tokensPerSecond()),
+          100 * s.pipeline().tokensPerSecond() / s.baseline().tokensPerSecond(), s.overheadMicrosPerToken(),
+          Boolean.FALSE.equals(s.pipeline().identical()) ? "  TOKENS DIFFER" : ""));
     }
-    if (r.concurrent() != null) {
-      b.append("aggregate tokens/s on ").append(r.stages().getFirst().label()).append(":\n");
-      b.append(String.format(java.util.Locale.ROOT, "  %-12s %10s%n", r.oneSequence().label(), fmt(r.oneSequence().tokensPerSecond())));
-      b.append(String.format(java.util.Locale.ROOT, "  %-12s %10s  %.2fx%n", r.concurrent().label(), fmt(r.concurrent().tokensPerSecond()),
-          r.concurrent().tokensPerSecond() / r.oneSequence().tokensPerSecond()));
-      b.append(String.format(java.util.Locale.ROOT, "  head stage: %.1f sequences per forward, forward time %.0f%% of wall%n",
-          r.concurrentMeanBatch(), 100 * r.concurrentComputeShare()));
+    if (r.concurrency() > 1) {
+      b.append("aggregate tokens/s, ").append(r.concurrency()).append(" sequences against 1:\n");
+      for (StageRun s : r.runs()) {
+        StringBuilder batches = new StringBuilder();
+        for (int i = 0; i < s.concurrentMeanBatch().size(); i++) {
+          batches.append(String.format(l, "%s%.1f/%.0f%%", i == 0 ? "" : " ", s.concurrentMeanBatch().get(i),
+              100 * s.concurrentComputeShare().get(i)));
+        }
+        b.append(String.format(l, "  %-10s %9s  vs %9s  %5.2fx  per stage: seqs per forward/forward share %s%n",
+            s.pipeline().label(), fmt(s.concurrent().tokensPerSecond()), fmt(s.oneSequence().tokensPerSecond()),
+            s.concurrent().tokensPerSecond() / s.oneSequence().tokensPerSecond(), batches));
+      }
     }
     return b.toString();
   }

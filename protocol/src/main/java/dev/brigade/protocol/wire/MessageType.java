@@ -7,7 +7,9 @@ public enum MessageType {
   NEXT_TOKEN(3),
   TOKEN_EVENT(4),
   FREE_SEQUENCE(5),
-  SEQUENCE_ERROR(6);
+  SEQUENCE_ERROR(6),
+  /** Several messages for the same node in one frame (see {@link Wire#encodeBatch}). */
+  BATCH(7);
 
   private final int code;
 

@@ -94,6 +94,15 @@ public final class WireReader {
     return out;
   }
 
+  /** A nested frame: i32 length then that many bytes, as a view (no copy). */
+  public Buffer frame(String field) {
+    int len = count(field + ".length", Math.max(0, buf.length() - pos - 4));
+    need(len, field);
+    Buffer out = buf.slice(pos, pos + len);
+    pos += len;
+    return out;
+  }
+
   /** A little-endian float32 block of n values. */
   public float[] f32s(String field, int n) {
     need(Math.multiplyExact(n, 4), field);

@@ -91,4 +91,37 @@ class WireTest {
     assertThrows(WireException.class, () -> Wire.decode(Buffer.buffer("hello world")));
     assertInstanceOf(WireException.class, assertThrows(WireException.class, () -> Wire.decode(Buffer.buffer())));
   }
+
+  @Test
+  void aBatchCarriesSeveralMessagesInOrder() {
+    ActivationFrame a = new ActivationFrame("a", 0, 7, 1, 2, true, HiddenDType.F32, new float[] {1f, -2f});
+    NextToken n = new NextToken("b", 1, 9, 42);
+    List<WireMessage> back = Wire.decodeAll(Wire.encodeBatch(List.of(a, n)));
+    assertEquals(2, back.size());
+    assertArrayEquals(a.hidden(), ((ActivationFrame) back.get(0)).hidden());
+    assertEquals(7, ((ActivationFrame) back.get(0)).startPosition());
+    assertEquals(n, back.get(1));
+    // a plain frame is a batch of one
+    assertEquals(List.of(n), Wire.decodeAll(n.encode()));
+  }
+
+  @Test
+  void malformedBatchesAreRefused() {
+    Buffer batch = Wire.encodeBatch(List.of(new NextToken("s", 0, 1, 2), new FreeSequence("s")));
+    WireException one = assertThrows(WireException.class, () -> Wire.decode(batch));
+    assertTrue(one.getMessage().contains("BATCH"), one.getMessage());
+
+    Buffer cut = batch.getBuffer(0, batch.length() - 1);
+    assertThrows(WireException.class, () -> Wire.decodeAll(cut));
+    assertThrows(WireException.class, () -> Wire.decodeAll(batch.copy().appendByte((byte) 0)));
+
+    Buffer nested = Buffer.buffer().appendBuffer(batch.getBuffer(0, Wire.HEADER_BYTES)).appendIntLE(1)
+        .appendIntLE(batch.length()).appendBuffer(batch);
+    WireException e = assertThrows(WireException.class, () -> Wire.decodeAll(nested));
+    assertTrue(e.getMessage().contains("itself a BATCH"), e.getMessage());
+
+    Buffer lying = batch.copy();
+    lying.setIntLE(Wire.HEADER_BYTES, 1000);
+    assertThrows(WireException.class, () -> Wire.decodeAll(lying));
+  }
 }

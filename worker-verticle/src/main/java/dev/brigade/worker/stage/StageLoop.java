@@ -11,6 +11,7 @@ import dev.brigade.protocol.wire.NextToken;
 import dev.brigade.protocol.wire.SequenceError;
 import dev.brigade.protocol.wire.StartSequence;
 import dev.brigade.protocol.wire.TokenEvent;
+import dev.brigade.protocol.wire.Wire;
 import dev.brigade.protocol.wire.WireMessage;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -348,25 +349,44 @@ final class StageLoop implements Runnable {
     }
     figures.batch(batch.size(), rows, System.nanoTime() - t0);
     figures.cached(slice.cachedSequences());
+    SliceAssignment a = slice.assignment();
+    List<WireMessage> onward = new ArrayList<>(batch.size());
+    Map<String, List<WireMessage>> toGateways = new LinkedHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
       SequenceState s = batch.get(i);
       s.pending.poll();
       s.lastActivityNanos = System.nanoTime();
       SliceOutput out = outputs.get(i);
-      if (slice.assignment().isTail()) {
+      if (a.isTail()) {
         if (out.wantLogits()) {
-          emitToken(s, out);
+          emitToken(s, out, onward, toGateways);
         }
       } else {
-        ActivationFrame frame = new ActivationFrame(s.seqId(), s.attempt(), out.startPosition(), out.count(),
-            slice.hiddenSize(), out.wantLogits(), settings.hiddenDType(), out.hidden());
-        bus.send(Addresses.workerStage(slice.assignment().nextNodeId()), frame.encode());
+        onward.add(new ActivationFrame(s.seqId(), s.attempt(), out.startPosition(), out.count(),
+            slice.hiddenSize(), out.wantLogits(), settings.hiddenDType(), out.hidden()));
       }
     }
+    // What this forward produced travels as one message per destination, so the next stage
+    // gets the whole batch at once and runs it as one forward. The next step's input goes first:
+    // it is on the critical path, the gateway's token events are not.
+    if (a.isTail() && a.isHead()) {
+      onward.forEach(m -> onNextToken((NextToken) m));
+    } else if (!onward.isEmpty()) {
+      send(Addresses.workerStage(a.isTail() ? a.headNodeId() : a.nextNodeId()), onward);
+    }
+    toGateways.forEach((gateway, events) -> send(Addresses.gatewayTokens(gateway), events));
   }
 
-  /** Tail: samples the next token, tells the gateway, and feeds the token back to the head. */
-  private void emitToken(SequenceState s, SliceOutput out) {
+  private void send(String address, List<WireMessage> messages) {
+    bus.send(address, messages.size() == 1 ? messages.getFirst().encode() : Wire.encodeBatch(messages));
+  }
+
+  /**
+   * Tail: samples the next token, queues its event for the gateway and (unless the sequence
+   * ends here) the token for the head's next step.
+   */
+  private void emitToken(SequenceState s, SliceOutput out, List<WireMessage> toHead,
+      Map<String, List<WireMessage>> toGateways) {
     int position = out.startPosition() + out.count();
     int index = s.nextIndex;
     TailSampler.Sampled token = slice.sampler().sample(out.logits(), s.start.sampling(), s.history(), position);
@@ -376,9 +396,9 @@ final class StageLoop implements Runnable {
     } else if (index + 1 >= s.start.maxTokens()) {
       finish = TokenEvent.Finish.LENGTH;
     }
-    bus.send(Addresses.gatewayTokens(s.start.gatewayId()),
+    toGateways.computeIfAbsent(s.start.gatewayId(), g -> new ArrayList<>()).add(
         new TokenEvent(s.seqId(), s.attempt(), index, position, token.tokenId(), token.logprob(),
-            token.top(), finish).encode());
+            token.top(), finish));
     figures.token();
     if (finish != TokenEvent.Finish.NONE) {
       free(s.seqId());
@@ -386,12 +406,7 @@ final class StageLoop implements Runnable {
     }
     s.nextIndex++;
     s.appendHistory(token.tokenId());
-    NextToken next = new NextToken(s.seqId(), s.attempt(), position, token.tokenId());
-    if (slice.assignment().isHead()) {
-      onNextToken(next);
-    } else {
-      bus.send(Addresses.workerStage(slice.assignment().headNodeId()), next.encode());
-    }
+    toHead.add(new NextToken(s.seqId(), s.attempt(), position, token.tokenId()));
   }
 
   // ---- replies and errors -------------------------------------------------------------------

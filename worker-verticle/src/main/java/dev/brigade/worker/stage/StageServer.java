@@ -19,6 +19,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.MessageConsumerOptions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -147,9 +148,9 @@ public final class StageServer {
   // ---- event-loop side: decode, reject bad frames, hand the rest to the compute thread ------
 
   private void onFrame(Message<Buffer> message) {
-    WireMessage decoded;
+    List<WireMessage> decoded;
     try {
-      decoded = Wire.decode(message.body());
+      decoded = Wire.decodeAll(message.body());
     } catch (WireException | ClassCastException e) {
       String why = "node " + nodeId + " rejected a frame: " + e.getMessage();
       LOG.warning(why);
@@ -158,7 +159,13 @@ public final class StageServer {
       }
       return;
     }
-    loop.submit(() -> loop.onMessage(decoded, message));
+    if (decoded.size() == 1) {
+      WireMessage m = decoded.getFirst();
+      loop.submit(() -> loop.onMessage(m, message));
+    } else {
+      // a batch is applied in one task, so the compute thread sees all of it before its next forward
+      loop.submit(() -> decoded.forEach(m -> loop.onMessage(m, null)));
+    }
   }
 
   /** Frees the sequences of gateways that leave the cluster (when clustered on Hazelcast). */

@@ -22,7 +22,7 @@ final class TokenCollector {
 
   TokenCollector(Vertx vertx, String gatewayId) throws Exception {
     StageCluster.await(StageCluster.onContext(vertx,
-        () -> vertx.eventBus().<Buffer>consumer(Addresses.gatewayTokens(gatewayId), m -> on(Wire.decode(m.body())))
+        () -> vertx.eventBus().<Buffer>consumer(Addresses.gatewayTokens(gatewayId), m -> Wire.decodeAll(m.body()).forEach(this::on))
             .completion()));
   }
 
