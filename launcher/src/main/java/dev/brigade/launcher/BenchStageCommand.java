@@ -2,10 +2,12 @@ package dev.brigade.launcher;
 
 import dev.brigade.launcher.bench.BenchStage;
 import dev.brigade.protocol.cluster.ClusterBootstrap;
+import dev.brigade.worker.WorkerNode;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,7 +49,8 @@ public final class BenchStageCommand implements Callable<Integer> {
           p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)),
           () -> Runtime.getRuntime().halt(3));
     }
-    Vertx vertx = Serving.await(ClusterBootstrap.start(cluster.options("worker", id)));
+    Vertx vertx = Serving.await(ClusterBootstrap.start(cluster.options("worker", id), Map.of(),
+        WorkerNode.processVertxOptions()));
     Promise<BenchStage> started = Promise.promise();
     vertx.getOrCreateContext().runOnContext(v -> BenchStage.start(vertx, id, dir, backend).onComplete(started));
     try {

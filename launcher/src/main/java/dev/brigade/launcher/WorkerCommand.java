@@ -78,7 +78,7 @@ public final class WorkerCommand implements Callable<Integer> {
     Map<String, String> attributes = new HashMap<>();
     attributes.put(ClusterOptions.ATTR_BACKEND, device.name());
     attributes.put(ClusterOptions.ATTR_DEVICE, device.device());
-    Vertx vertx = Serving.await(ClusterBootstrap.start(options, attributes));
+    Vertx vertx = Serving.await(ClusterBootstrap.start(options, attributes, WorkerNode.processVertxOptions()));
     try {
       Serving.await(WorkerNode.start(vertx, config, dir, device));
     } catch (Exception e) {

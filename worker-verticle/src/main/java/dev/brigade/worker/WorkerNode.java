@@ -4,6 +4,7 @@ import dev.brigade.worker.stage.StageServer;
 import dev.brigade.worker.stage.StageSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 
@@ -61,6 +62,16 @@ public final class WorkerNode {
               .compose(ignored -> vertx.deployVerticle(verticle))
               .map(id -> new WorkerNode(stage, verticle, id));
         });
+  }
+
+  /**
+   * Vert.x options for a process that runs one worker: a single event loop. A worker's event
+   * loop only moves frames between sockets and the stage's compute thread; with one loop, a
+   * frame is read, handed to its consumer and answered on the same thread, where several loops
+   * would add a cross-thread wake-up or two to every hop of the pipeline.
+   */
+  public static VertxOptions processVertxOptions() {
+    return new VertxOptions().setEventLoopPoolSize(1);
   }
 
   public WorkerVerticle verticle() {

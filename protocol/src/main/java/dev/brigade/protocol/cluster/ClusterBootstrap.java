@@ -44,11 +44,16 @@ public final class ClusterBootstrap {
    * {@link ClusterOptions#ATTR_DEVICE}), shown per member in Management Center.
    */
   public static Future<Vertx> start(ClusterOptions options, Map<String, String> attributes) {
+    return start(options, attributes, new VertxOptions());
+  }
+
+  /** Starts with extra member attributes and Vert.x options of the caller's choosing. */
+  public static Future<Vertx> start(ClusterOptions options, Map<String, String> attributes, VertxOptions vertxOptions) {
     Config config = hazelcastConfig(options);
     attributes.forEach((k, v) -> {
       if (v != null) config.getMemberAttributeConfig().setAttribute(k, v);
     });
-    return start(config, options, new VertxOptions());
+    return start(config, options, vertxOptions);
   }
 
   public static Future<Vertx> start(ClusterOptions options, VertxOptions vertxOptions) {

@@ -1,0 +1,54 @@
+package dev.brigade.launcher;
+
+import static dev.brigade.launcher.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.brigade.engine.testing.TinyModelFixture;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bench-mesh end to end on the tiny model: every stage in a JVM of its own, tokens equal to the
+ * single process's, and every stage process gone when the command returns. Timings are only
+ * checked to be present.
+ */
+class BenchMeshCommandTest {
+
+  private static List<ProcessHandle> liveChildren() {
+    return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+  }
+
+  @Test
+  void stageProcessesGiveTheSingleProcessTokensAndAreAllStopped() throws Exception {
+    List<ProcessHandle> before = liveChildren();
+    CliRun r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--stages", "1,2",
+        "--tokens", "4", "--prompt-tokens", "5", "--concurrency", "2", "--rounds", "1", "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals("one JVM per stage", j.get("stageMode").asText());
+    assertEquals(2, j.get("runs").size());
+    for (int i = 0; i < 2; i++) {
+      JsonNode run = j.get("runs").get(i);
+      assertEquals(i + 1, run.get("stages").asInt());
+      assertTrue(run.get("pipeline").get("identical").asBoolean(), "stage count " + (i + 1) + ": " + run);
+      assertTrue(run.get("pipeline").get("tokensPerSecond").asDouble() > 0, run.toString());
+      assertTrue(run.get("baseline").get("tokensPerSecond").asDouble() > 0, run.toString());
+      assertTrue(run.get("concurrent").get("tokensPerSecond").asDouble() > 0, run.toString());
+      assertEquals(i + 1, run.get("concurrentMeanBatch").size(), "one batch figure per stage");
+    }
+    assertEquals(before, liveChildren(), "every bench-stage process was stopped");
+  }
+
+  @Test
+  void badSettingsAreOneLineErrors() {
+    CliRun r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--rounds", "0");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().startsWith("brigade: --rounds 0"), r.err());
+    r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--stages", "1,99");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().contains("--stages 99"), r.err());
+  }
+}
