@@ -66,6 +66,20 @@ public interface Backend extends AutoCloseable {
   void matmul(DeviceWeight w, DeviceBuffer x, DeviceBuffer out, int rows);
 
   /**
+   * {@link #matmul} of the same x through each weight of {@code ws} into the matching buffer of
+   * {@code outs} (q, k and v of a layer; gate and up). A backend may run them as one piece of
+   * work; each result is exactly what {@link #matmul} gives. The default runs them in turn.
+   */
+  default void matmulEach(DeviceWeight[] ws, DeviceBuffer x, DeviceBuffer[] outs, int rows) {
+    if (ws.length != outs.length) {
+      throw new IllegalArgumentException(ws.length + " weights for " + outs.length + " outputs");
+    }
+    for (int j = 0; j < ws.length; j++) {
+      matmul(ws[j], x, outs[j], rows);
+    }
+  }
+
+  /**
    * RMSNorm over groups of {@code weight.cols()} values, in fp32:
    * out[g, j] = weight[j] * (x[g, j] / sqrt(mean_j(x[g, :]^2) + eps)) for g < groups. With
    * groups = rows it is the layer norm; with groups = rows * heads on a [rows, heads*headDim]

@@ -2,6 +2,7 @@ package dev.brigade.engine.backend;
 
 import dev.brigade.engine.backend.cpu.CpuPool;
 import dev.brigade.engine.backend.cpu.MatmulKernels;
+import dev.brigade.engine.backend.cpu.WeightMatrix;
 import dev.brigade.engine.numeric.Bf16;
 import java.util.function.IntConsumer;
 
@@ -84,6 +85,29 @@ public final class CpuBackend extends HostBackend {
     float[] xs = HostBuffer.of(x, (long) rows * wt.cols, "matmul input").data;
     float[] os = HostBuffer.of(out, (long) rows * wt.rows, "matmul output").data;
     MatmulKernels.matmul(wt.matrix(), xs, os, rows, pool);
+  }
+
+  @Override
+  public void matmulEach(DeviceWeight[] ws, DeviceBuffer x, DeviceBuffer[] outs, int rows) {
+    if (ws.length != outs.length) {
+      throw new IllegalArgumentException(ws.length + " weights for " + outs.length + " outputs");
+    }
+    WeightMatrix[] matrices = new WeightMatrix[ws.length];
+    float[][] os = new float[ws.length][];
+    boolean together = true;
+    for (int j = 0; j < ws.length; j++) {
+      HostWeight wt = HostWeight.of(ws[j]);
+      matrices[j] = wt.matrix();
+      os[j] = HostBuffer.of(outs[j], (long) rows * wt.rows, "matmul output").data;
+      together &= matrices[j].dtype() == matrices[0].dtype()
+          && matrices[j].cols() == matrices[0].cols();
+    }
+    if (!together) {
+      super.matmulEach(ws, x, outs, rows);
+      return;
+    }
+    float[] xs = HostBuffer.of(x, (long) rows * matrices[0].cols(), "matmul input").data;
+    MatmulKernels.matmulEach(matrices, xs, os, rows, pool);
   }
 
   @Override

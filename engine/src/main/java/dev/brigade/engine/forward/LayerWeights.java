@@ -17,6 +17,16 @@ record LayerWeights(
     DeviceWeight wUp, // [intermediate, hidden]
     DeviceWeight wDown) { // [hidden, intermediate]
 
+  /** The three projections of the attention input, multiplied together. */
+  DeviceWeight[] qkv() {
+    return new DeviceWeight[] {wq, wk, wv};
+  }
+
+  /** The two projections of the MLP input, multiplied together. */
+  DeviceWeight[] gateUp() {
+    return new DeviceWeight[] {wGate, wUp};
+  }
+
   List<DeviceWeight> all() {
     return List.of(inputNorm, wq, wk, wv, qNorm, kNorm, wo, postNorm, wGate, wUp, wDown);
   }

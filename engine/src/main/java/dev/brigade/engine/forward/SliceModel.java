@@ -266,9 +266,7 @@ public final class SliceModel implements AutoCloseable {
     // attention rmsnorm: xb = rmsnorm(x) * input_layernorm   [n, hidden]
     backend.rmsNorm(x, w.inputNorm(), xb, n, eps);
     // qkv projections: q [n, heads*headDim], k and v [n, kvHeads*headDim]
-    backend.matmul(w.wq(), xb, q, n);
-    backend.matmul(w.wk(), xb, k, n);
-    backend.matmul(w.wv(), xb, v, n);
+    backend.matmulEach(w.qkv(), xb, new DeviceBuffer[] {q, k, v}, n);
     // q_norm and k_norm: RMSNorm of every head vector [headDim], before RoPE
     backend.rmsNorm(q, w.qNorm(), q, n * heads, eps);
     backend.rmsNorm(k, w.kNorm(), k, n * kvHeads, eps);
@@ -287,8 +285,7 @@ public final class SliceModel implements AutoCloseable {
     // ffn rmsnorm: xb = rmsnorm(x) * post_attention_layernorm   [n, hidden]
     backend.rmsNorm(x, w.postNorm(), xb, n, eps);
     // SwiGLU: hb = silu(xb @ Wgate^T) * (xb @ Wup^T)   [n, intermediate]
-    backend.matmul(w.wGate(), xb, hb, n);
-    backend.matmul(w.wUp(), xb, hb2, n);
+    backend.matmulEach(w.gateUp(), xb, new DeviceBuffer[] {hb, hb2}, n);
     backend.siluMul(hb, hb2, hb, n * inter);
     // down projection and residual: x += hb @ Wdown^T   [n, hidden]
     backend.matmul(w.wDown(), hb, xb, n);

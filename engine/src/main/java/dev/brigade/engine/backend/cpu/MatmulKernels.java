@@ -51,16 +51,50 @@ public final class MatmulKernels {
    * over output rows across {@code pool}.
    */
   public static void matmul(WeightMatrix w, float[] x, float[] out, int rows, CpuPool pool) {
-    check(w, x, out, rows);
-    if (rows == 0 || w.rows() == 0) {
+    matmulEach(new WeightMatrix[] {w}, x, new float[][] {out}, rows, pool);
+  }
+
+  /**
+   * {@link #matmul} of the same x through each of {@code ws} (into the matching {@code outs}),
+   * as one piece of work for the pool: one hand-off and one wait instead of one per weight,
+   * and no thread idles at the end of each. The weights must share dtype and column count.
+   */
+  public static void matmulEach(WeightMatrix[] ws, float[] x, float[][] outs, int rows,
+      CpuPool pool) {
+    if (ws.length != outs.length || ws.length == 0) {
+      throw new IllegalArgumentException(ws.length + " weights for " + outs.length + " outputs");
+    }
+    int[] start = new int[ws.length + 1];
+    long rowBytes = 0;
+    for (int j = 0; j < ws.length; j++) {
+      check(ws[j], x, outs[j], rows);
+      if (ws[j].dtype() != ws[0].dtype() || ws[j].cols() != ws[0].cols()) {
+        throw new IllegalArgumentException("weights multiplied together must share dtype and"
+            + " columns: " + ws[0].dtype() + " x " + ws[0].cols() + " and " + ws[j].dtype()
+            + " x " + ws[j].cols());
+      }
+      start[j + 1] = start[j] + ws[j].rows();
+      rowBytes = ws[j].rowBytes();
+    }
+    int total = start[ws.length];
+    if (rows == 0 || total == 0) {
       return;
     }
     int chunks = pool.threads() * 16;
-    int grain = (int) Math.max((w.rows() + chunks - 1) / chunks,
-        (MIN_CHUNK_BYTES + w.rowBytes() - 1) / Math.max(1, w.rowBytes()));
+    int grain = (int) Math.max((total + chunks - 1) / chunks,
+        (MIN_CHUNK_BYTES + rowBytes - 1) / Math.max(1, rowBytes));
     grain = (grain + 3) & ~3; // whole four-row decode tiles in every chunk but the last
-    float[] xp = permuted(w, x, rows);
-    pool.forEach(w.rows(), grain, (from, to) -> range(w, xp, out, rows, from, to));
+    float[] xp = permuted(ws[0], x, rows);
+    pool.forEach(total, grain, (from, to) -> {
+      // a chunk of the concatenated output rows, cut at the weights' boundaries
+      for (int j = 0; j < ws.length; j++) {
+        int a = Math.max(from, start[j]);
+        int b = Math.min(to, start[j + 1]);
+        if (a < b) {
+          range(ws[j], xp, outs[j], rows, a - start[j], b - start[j]);
+        }
+      }
+    });
   }
 
   /** The same product on the calling thread only. */

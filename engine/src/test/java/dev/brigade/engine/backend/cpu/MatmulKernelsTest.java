@@ -205,6 +205,34 @@ class MatmulKernelsTest {
   }
 
   @Test
+  void severalWeightsTogetherGiveEachWeightsOwnBits() {
+    for (DType dtype : DTYPES) {
+      // row counts that cut the concatenated range inside four-row tiles and chunks
+      Stored q = Stored.random(dtype, 130, 300, 5, 1f);
+      Stored k = Stored.random(dtype, 37, 300, 6, 1f);
+      Stored v = Stored.random(dtype, 64, 300, 7, 1f);
+      for (int rows : new int[] {1, 3}) {
+        float[] x = gaussian(rows * 300, 11 + rows);
+        float[][] together = {new float[rows * 130], new float[rows * 37], new float[rows * 64]};
+        MatmulKernels.matmulEach(new WeightMatrix[] {q.matrix(), k.matrix(), v.matrix()}, x,
+            together, rows, POOL);
+        Stored[] each = {q, k, v};
+        for (int j = 0; j < 3; j++) {
+          float[] alone = new float[together[j].length];
+          MatmulKernels.matmul(each[j].matrix(), x, alone, rows, POOL);
+          assertArrayEquals(alone, together[j], dtype + " weight " + j + " x" + rows);
+        }
+      }
+    }
+    Stored bf16 = Stored.random(DType.BF16, 4, 8, 1, 1f);
+    Stored f32 = Stored.random(DType.F32, 4, 8, 1, 1f);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MatmulKernels.matmulEach(new WeightMatrix[] {bf16.matrix(), f32.matrix()},
+            new float[8], new float[][] {new float[4], new float[4]}, 1, POOL));
+    assertTrue(e.getMessage().contains("share dtype"), e.getMessage());
+  }
+
+  @Test
   void shortBuffersAndBadWeightsAreRefusedClearly() {
     Stored s = Stored.random(DType.BF16, 4, 8, 1, 1f);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
