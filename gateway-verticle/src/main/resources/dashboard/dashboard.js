@@ -96,7 +96,8 @@
       var name = el("div", { "class": "name" }, [
         el("span", { text: p.pipelineId }),
         el("small", {}, [el("span", { "class": "state " + p.state, text: p.state }),
-          document.createTextNode(" " + p.stages.length + " stages, " + p.numLayers + " layers")])
+          document.createTextNode(" " + p.stages.length + " stages, " + p.numLayers + " layers"
+            + (p.kvTokens ? ", KV " + p.kvTokens + " tokens" : ""))])
       ]);
       box.appendChild(el("div", { "class": "pipeline", "data-pipeline": p.pipelineId }, [name, bar]));
     });

@@ -258,11 +258,12 @@ public final class SchedulerVerticle extends VerticleBase {
       return;
     }
     nodes.put(n.nodeId(), n.withState(NodeState.READY));
-    PipelineRecord updated = p.withStage(p.stageOf(s.nodeId()), st -> st.withLoaded(true));
+    PipelineRecord updated = p.withStage(p.stageOf(s.nodeId()), st -> st.loadedWith(s.kvTokens()));
     if (updated.allLoaded() && updated.state() == PipelineState.LOADING) {
       updated = updated.withState(PipelineState.READY);
       placement.ready(p.pipelineId());
-      LOG.log(Level.INFO, "pipeline " + p.pipelineId() + " is ready: " + describe(updated));
+      LOG.log(Level.INFO, "pipeline " + p.pipelineId() + " is ready: " + describe(updated)
+          + ", KV cache for " + updated.kvTokens() + " tokens");
     }
     pipelines.put(updated.pipelineId(), updated);
   }

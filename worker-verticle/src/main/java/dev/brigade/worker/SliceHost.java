@@ -23,4 +23,7 @@ public interface SliceHost {
 
   /** Bytes of the memory budget in use (weights plus KV cache). */
   long usedBytes();
+
+  /** Tokens of context the loaded slice's KV cache holds (0 when none is loaded). */
+  long kvTokens();
 }

@@ -67,4 +67,9 @@ public final class StageSliceHost implements SliceHost {
   public long usedBytes() {
     return stage.figures().weightBytes() + stage.figures().kvBytes();
   }
+
+  @Override
+  public long kvTokens() {
+    return stage.figures().kvTokens();
+  }
 }

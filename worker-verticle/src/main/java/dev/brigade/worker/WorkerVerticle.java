@@ -152,14 +152,14 @@ public final class WorkerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     if (a.equals(loaded)) {
-      report(SliceLoaded.ok(config.nodeId(), a.pipelineId(), a.epoch()));
+      report(SliceLoaded.ok(config.nodeId(), a.pipelineId(), a.epoch(), host.kvTokens()));
       return Future.succeededFuture();
     }
     Future<Void> change = sameSlice(loaded, a) ? host.reroute(a) : host.load(a);
     return change.andThen(ar -> {
       if (ar.succeeded()) {
         loaded = a;
-        report(SliceLoaded.ok(config.nodeId(), a.pipelineId(), a.epoch()));
+        report(SliceLoaded.ok(config.nodeId(), a.pipelineId(), a.epoch(), host.kvTokens()));
       } else {
         loaded = null;
         LOG.log(Level.ERROR, "could not load " + a + ": " + ar.cause().getMessage());

@@ -175,6 +175,16 @@ class GatewayEndToEndTest {
     assertFalse(state.getJsonArray("pipelines").isEmpty());
     assertEquals(model.getString("id"), state.getString("model"));
     assertTrue(state.getInteger("ready_pipelines") >= 1);
+    for (Object o : state.getJsonArray("pipelines")) {
+      JsonObject p = (JsonObject) o;
+      if ("READY".equals(p.getString("state"))) {
+        // each stage reported its KV cache when it loaded; the pipeline holds what its smallest holds
+        long smallest = p.getJsonArray("stages").stream()
+            .mapToLong(st -> ((JsonObject) st).getLong("kvTokens")).min().orElse(0);
+        assertTrue(smallest > 0, p.encode());
+        assertEquals(smallest, p.getLong("kvTokens"), p.encode());
+      }
+    }
     JsonObject health = await(cluster.web.get("/health").send()).bodyAsJsonObject();
     assertEquals("ok", health.getString("status"));
   }

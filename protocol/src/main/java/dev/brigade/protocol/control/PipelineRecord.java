@@ -21,10 +21,23 @@ public record PipelineRecord(
    *
    * @param layerSeconds the node's measured decode seconds per layer (routing estimates latency)
    * @param loaded true once the node reported this slice loaded for the pipeline's epoch
+   * @param kvTokens tokens of context the node's KV cache holds for this slice, as it reported
+   *     when loaded (0: not known yet)
    */
-  public record Stage(String nodeId, int layerStart, int layerEnd, double layerSeconds, boolean loaded) {
+  public record Stage(String nodeId, int layerStart, int layerEnd, double layerSeconds, boolean loaded,
+      long kvTokens) {
+    /** A stage whose KV capacity is not known yet. */
+    public Stage(String nodeId, int layerStart, int layerEnd, double layerSeconds, boolean loaded) {
+      this(nodeId, layerStart, layerEnd, layerSeconds, loaded, 0);
+    }
+
     public Stage withLoaded(boolean l) {
-      return new Stage(nodeId, layerStart, layerEnd, layerSeconds, l);
+      return new Stage(nodeId, layerStart, layerEnd, layerSeconds, l, kvTokens);
+    }
+
+    /** Loaded, with the KV capacity the node reported. */
+    public Stage loadedWith(long tokens) {
+      return new Stage(nodeId, layerStart, layerEnd, layerSeconds, true, tokens);
     }
 
     JsonObject toJson() {
@@ -33,7 +46,8 @@ public record PipelineRecord(
           .put("layerStart", layerStart)
           .put("layerEnd", layerEnd)
           .put("layerSeconds", layerSeconds)
-          .put("loaded", loaded);
+          .put("loaded", loaded)
+          .put("kvTokens", kvTokens);
     }
 
     static Stage fromJson(JsonObject j) {
@@ -42,7 +56,8 @@ public record PipelineRecord(
           j.getInteger("layerStart"),
           j.getInteger("layerEnd"),
           j.getDouble("layerSeconds", 0.0),
-          j.getBoolean("loaded", false));
+          j.getBoolean("loaded", false),
+          j.getLong("kvTokens", 0L));
     }
   }
 
@@ -52,6 +67,21 @@ public record PipelineRecord(
 
   public String headNodeId() {
     return stages.getFirst().nodeId();
+  }
+
+  /**
+   * Tokens of context the pipeline can hold for all its sequences together: the smallest KV
+   * capacity of its stages (every token is cached on every stage); 0 until every stage reported.
+   */
+  public long kvTokens() {
+    long min = Long.MAX_VALUE;
+    for (Stage s : stages) {
+      if (s.kvTokens() <= 0) {
+        return 0;
+      }
+      min = Math.min(min, s.kvTokens());
+    }
+    return stages.isEmpty() ? 0 : min;
   }
 
   public boolean allLoaded() {
@@ -97,6 +127,7 @@ public record PipelineRecord(
         .put("state", state.name())
         .put("epoch", epoch)
         .put("numLayers", numLayers)
+        .put("kvTokens", kvTokens())
         .put("stages", st);
   }
 

@@ -25,8 +25,9 @@ class ControlJsonTest {
     Heartbeat h = new Heartbeat("w1", 3, 123456789L);
     assertEquals(h, Heartbeat.fromJson(wire(h.toJson())));
     assertEquals(new HeartbeatReply(false), HeartbeatReply.fromJson(wire(new HeartbeatReply(false).toJson())));
-    SliceLoaded ok = SliceLoaded.ok("w1", "p1", 7);
+    SliceLoaded ok = SliceLoaded.ok("w1", "p1", 7, 4096);
     assertEquals(ok, SliceLoaded.fromJson(wire(ok.toJson())));
+    assertEquals(4096, SliceLoaded.fromJson(wire(ok.toJson())).kvTokens());
     SliceLoaded failed = new SliceLoaded("w1", "p1", 7, "out of memory");
     assertFalse(SliceLoaded.fromJson(wire(failed.toJson())).succeeded());
     Unload u = new Unload("w1", "p1", 7);
@@ -56,9 +57,15 @@ class ControlJsonTest {
     SliceAssignment tail = p.assignment(1);
     assertEquals(null, tail.nextNodeId());
     assertTrue(tail.isTail());
-    PipelineRecord loaded = p.withStage(0, s -> s.withLoaded(true)).withStage(1, s -> s.withLoaded(true));
+    PipelineRecord loaded = p.withStage(0, s -> s.loadedWith(8192)).withStage(1, s -> s.loadedWith(3000));
     assertFalse(p.allLoaded());
     assertTrue(loaded.allLoaded());
+    // every token is cached on every stage: the smallest stage bounds the pipeline
+    assertEquals(0, p.kvTokens(), "unknown until every stage reported");
+    assertEquals(0, p.withStage(0, s -> s.loadedWith(8192)).kvTokens());
+    assertEquals(3000, loaded.kvTokens());
+    assertEquals(loaded, PipelineRecord.fromJson(wire(loaded.toJson())));
+    assertEquals(3000, wire(loaded.toJson()).getLong("kvTokens"));
     assertEquals(1, p.stageOf("b"));
     assertEquals(-1, p.stageOf("z"));
   }

@@ -10,6 +10,7 @@ public final class StageFigures {
   private volatile long weightBytes;
   private volatile long kvBytes;
   private volatile int kvBlocks;
+  private volatile long kvTokens;
   private volatile int activeSequences;
   private volatile int reservedBlocks;
   private volatile int cachedSequences;
@@ -23,6 +24,7 @@ public final class StageFigures {
     weightBytes = slice == null ? 0 : slice.weightBytes();
     kvBytes = slice == null ? 0 : slice.kvBytes();
     kvBlocks = slice == null ? 0 : slice.totalBlocks();
+    kvTokens = slice == null ? 0 : (long) slice.totalBlocks() * slice.blockSize();
   }
 
   void sequences(int active, int reserved) {
@@ -53,6 +55,11 @@ public final class StageFigures {
   /** Bytes of the KV pool. */
   public long kvBytes() {
     return kvBytes;
+  }
+
+  /** Tokens of context the KV pool holds, over all sequences (0 when no slice is loaded). */
+  public long kvTokens() {
+    return kvTokens;
   }
 
   /** KV bytes not yet reserved by admitted sequences. */
