@@ -90,8 +90,14 @@ final class Simd {
 
   /** The bf16 values in the high halves of {@code v}'s ints: the odd columns, widened. */
   static FloatVector bf16Odd(IntVector v) {
-    return v.and(0xFFFF0000).reinterpretAsFloats();
+    return v.and(HIGH_HALVES).reinterpretAsFloats();
   }
+
+  /**
+   * The mask as a constant vector: {@code v.and(0xFFFF0000)} makes C2 broadcast the scalar
+   * again at every use, inside the kernels' loops (seen in the generated code).
+   */
+  private static final IntVector HIGH_HALVES = IntVector.broadcast(I, 0xFFFF0000);
 
   /**
    * Byte {@code k} (0 = lowest) of each of {@code v}'s ints as an E4M3 code, widened exactly
