@@ -63,13 +63,15 @@ public final class MeshBench {
    * @param baseline the single process, measured right before {@code pipeline}
    * @param overheadMicrosPerToken wall time per generated token not spent in a stage's forward
    *     (hops, codecs, sampling, hand-offs), over the one-sequence run
+   * @param pingMicros median round trip of a small event-bus request from this JVM to each
+   *     stage's event loop, measured right after the run: what the machine's load does to a hop
    * @param oneSequence / @param concurrent aggregate tokens/s of 1 and of {@code concurrency}
    *     sequences started together (null when concurrency is 1)
    * @param concurrentMeanBatch sequences per batched forward at each stage during the
    *     concurrent run; @param concurrentComputeShare each stage's forward time over its wall time
    */
   public record StageRun(int stages, Figure baseline, Figure pipeline, double overheadMicrosPerToken,
-      Figure oneSequence, Figure concurrent, List<Double> concurrentMeanBatch,
+      double pingMicros, Figure oneSequence, Figure concurrent, List<Double> concurrentMeanBatch,
       List<Double> concurrentComputeShare) {}
 
   public record Report(String model, String backend, int cores, String stageMode, int concurrency,
@@ -154,8 +156,9 @@ public final class MeshBench {
     Figure baseline = new Figure("1 process", base.perSecond(), true);
     Figure pipeline = new Figure(stages + (stages == 1 ? " stage" : " stages"), pipe.perSecond(), identical);
     double overhead = (wall - compute) / 1e3 / Math.max(1, generated);
+    double ping = mesh.pingMicros(stages);
     if (o.concurrency() <= 1) {
-      return new StageRun(stages, baseline, pipeline, overhead, null, null, List.of(), List.of());
+      return new StageRun(stages, baseline, pipeline, overhead, ping, null, null, List.of(), List.of());
     }
     double oneTokens = 0;
     double oneSeconds = 0;
@@ -188,7 +191,7 @@ public final class MeshBench {
       meanBatch.add((double) entries[s] / Math.max(1, batches[s]));
       computeShare.add(busy[s] / (double) manyWall);
     }
-    return new StageRun(stages, baseline, pipeline, overhead,
+    return new StageRun(stages, baseline, pipeline, overhead, ping,
         new Figure("1 sequence", oneTokens / oneSeconds, null),
         new Figure(o.concurrency() + " sequences", manyTokens / manySeconds, null), meanBatch, computeShare);
   }
@@ -360,6 +363,20 @@ public final class MeshBench {
       return out;
     }
 
+    /** Median round trip of a figures request to the first {@code stages} nodes, 20 each, one at a time. */
+    double pingMicros(int stages) throws Exception {
+      List<Long> rtt = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        for (int s = 0; s < stages; s++) {
+          long t0 = System.nanoTime();
+          await(control(nodes.get(s), new JsonObject().put("op", "figures")));
+          rtt.add(System.nanoTime() - t0);
+        }
+      }
+      rtt.sort(null);
+      return rtt.get(rtt.size() / 2) / 1e3;
+    }
+
     private Future<JsonObject> control(String node, JsonObject body) {
       return onContext(gateway, () -> gateway.eventBus()
           .<JsonObject>request(BenchStage.controlAddress(node), body, new DeliveryOptions().setSendTimeout(600_000))
@@ -459,9 +476,10 @@ public final class MeshBench {
     b.append("load average before ").append(r.loadBefore()).append(", after ").append(r.loadAfter()).append('\n');
     b.append("decode tokens/s, one sequence (baseline: one process, measured just before):\n");
     for (StageRun s : r.runs()) {
-      b.append(String.format(l, "  %-10s %9s  vs %9s  %6.1f%%  %7.0f us/token outside forward%s%n",
+      b.append(String.format(l, "  %-10s %9s  vs %9s  %6.1f%%  %7.0f us/token outside forward, ping %5.0f us%s%n",
           s.pipeline().label(), fmt(s.pipeline().tokensPerSecond()), fmt(s.baseline().tokensPerSecond()),
           100 * s.pipeline().tokensPerSecond() / s.baseline().tokensPerSecond(), s.overheadMicrosPerToken(),
+          s.pingMicros(),
           Boolean.FALSE.equals(s.pipeline().identical()) ? "  TOKENS DIFFER" : ""));
     }
     if (r.concurrency() > 1) {
