@@ -24,15 +24,15 @@ public final class RoutingIndex {
   private static final class Slot {
     final PipelineSpec pipeline;
     final double baseSeconds;
-    final double bottleneckSeconds;
+    final double secondsPerLeasedToken;
     double seconds;
     Heap heap;
     int index = -1;
 
-    Slot(PipelineSpec p) {
+    Slot(PipelineSpec p, Router.LoadModel model) {
       pipeline = p;
       baseSeconds = p.tokenSeconds();
-      bottleneckSeconds = p.bottleneckSeconds();
+      secondsPerLeasedToken = model.secondsPerLeasedToken(p);
     }
   }
 
@@ -110,18 +110,22 @@ public final class RoutingIndex {
   /** Bit c set when byRoom[c] is not empty. */
   private final long[] nonEmpty = new long[(CLASSES + 63) / 64];
   private int ready;
-  private final int batchWidth;
+  private final Router.LoadModel model;
 
+  /** Ordered as {@link Router#pick} with the queue model of this batch width. */
   public RoutingIndex(int batchWidth) {
-    if (batchWidth < 1) throw new IllegalArgumentException("batchWidth must be >= 1, got " + batchWidth);
-    this.batchWidth = batchWidth;
+    this(Router.queue(batchWidth));
+  }
+
+  public RoutingIndex(Router.LoadModel model) {
+    this.model = model;
   }
 
   /** Adds or replaces a pipeline (its state decides whether it is routable). */
   public void put(PipelineSpec p) {
     Slot old = slots.get(p.id());
     if (old != null) unindex(old);
-    Slot slot = new Slot(p);
+    Slot slot = new Slot(p, model);
     slots.put(p.id(), slot);
     index(slot);
   }
@@ -222,7 +226,7 @@ public final class RoutingIndex {
   }
 
   private double seconds(Slot slot, long leased) {
-    return slot.baseSeconds + leased * slot.bottleneckSeconds / batchWidth;
+    return slot.baseSeconds + leased * slot.secondsPerLeasedToken;
   }
 
   private void add(Heap heap, Slot slot) {

@@ -91,11 +91,16 @@ class RouterTest {
 
   @Test
   void indexFindsTheLastRoomInANearlyFullFleet() {
+    nearlyFull(Router.queue(Router.DEFAULT_BATCH_WIDTH));
+    nearlyFull(Router.kvReads(4096, 500_000_000));
+  }
+
+  private static void nearlyFull(Router.LoadModel model) {
     // Many pipelines of different sizes filled to the brim: the index must still find every
     // pipeline that has room and pick exactly what the router picks.
     Random rng = new Random(11);
     List<PipelineSpec> ps = new ArrayList<>();
-    RoutingIndex index = new RoutingIndex(Router.DEFAULT_BATCH_WIDTH);
+    RoutingIndex index = new RoutingIndex(model);
     for (int i = 0; i < 300; i++) {
       PipelineSpec p = pipeline("p" + i, 0.002 + rng.nextDouble() * 0.02, 1 + rng.nextInt(4),
           rng.nextDouble() * 0.05, 2_000 + rng.nextInt(200_000), PipelineState.READY);
@@ -110,7 +115,7 @@ class RouterTest {
         continue;
       }
       long tokens = 16 + rng.nextInt(rng.nextInt(10) == 0 ? 20_000 : 3_000);
-      Optional<PipelineSpec> expected = Router.pick(ps, index.leases(), tokens);
+      Optional<PipelineSpec> expected = Router.pick(ps, index.leases(), tokens, model);
       Optional<Lease> got = index.acquire(tokens);
       assertEquals(expected.map(PipelineSpec::id), got.map(Lease::pipelineId), "step " + step);
       got.ifPresent(open::add);
@@ -119,5 +124,24 @@ class RouterTest {
     assertTrue(placed > 10_000, "the fleet filled up: " + placed);
     assertTrue(open.size() > 100, "many sequences at once");
     assertEquals(300, index.readyCount());
+  }
+
+  @Test
+  void underTheKvModelAFastRoomyPipelineKeepsItsTrafficUntilItsCacheFills() {
+    // A solo card with fast memory (10 ms a token) beside a two-stage pipeline (40 ms + hops).
+    // Each leased context token adds 4096 / 5e8 of the stages' time: the solo one stays best
+    // while it holds fewer than 0.04 / (0.01 * 8.192e-6) = 488,281 tokens, i.e. until its cache
+    // (150,000 tokens) is full. The queue model moves traffic away after 64 tokens.
+    Leases leases = new Leases();
+    PipelineSpec solo = pipeline("solo", 0.01, 1, 0.0, 150_000, PipelineState.READY);
+    PipelineSpec pair = pipeline("pair", 0.02, 2, 0.01, 40_000, PipelineState.READY);
+    List<PipelineSpec> ps = List.of(solo, pair);
+    Router.LoadModel kv = Router.kvReads(4096, 500_000_000);
+    leases.acquire("solo", 148_000);
+    assertEquals("solo", Router.pick(ps, leases, 2_000, kv).orElseThrow().id());
+    assertEquals("pair", Router.pick(ps, leases, 2_001, kv).orElseThrow().id(), "no room left on solo");
+    assertEquals("pair", Router.pick(ps, leases, 2_000, Router.DEFAULT_BATCH_WIDTH).orElseThrow().id());
+    assertEquals(0.01 + 148_000 * 0.01 * 4096 / 500_000_000.0,
+        Router.expectedSeconds(solo, 148_000, kv), 1e-12);
   }
 }

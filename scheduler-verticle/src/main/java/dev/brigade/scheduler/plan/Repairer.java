@@ -51,6 +51,25 @@ public final class Repairer {
     return out;
   }
 
+  /**
+   * Gives up on a broken pipeline that is still waiting for a repair: dissolves it, and its
+   * surviving nodes, back on standby, repair other broken pipelines or form new ones (two broken
+   * pipelines' survivors may together make a whole one). Nothing happens if it is not broken.
+   */
+  public static List<Transition> release(Fleet fleet, String pipelineId) {
+    List<Transition> out = new ArrayList<>();
+    if (!fleet.gaps.containsKey(pipelineId)) return out;
+    Transition dissolved = fleet.dissolve(pipelineId);
+    out.add(dissolved);
+    if (dissolved.freedNodes().isEmpty()) return out;
+    for (String broken : new ArrayList<>(fleet.gaps.keySet())) {
+      if (fleet.standbyCount() == 0) break;
+      repair(fleet, broken, out);
+    }
+    out.addAll(fleet.formFromStandby(fleet.nodes.get(dissolved.freedNodes().getFirst()).region()));
+    return out;
+  }
+
   /** Tries to fill every gap of a pipeline; true (and a REPAIR transition) on success. */
   static boolean repair(Fleet fleet, String pipelineId, List<Transition> out) {
     PipelineSpec broken = fleet.pipelines.get(pipelineId);

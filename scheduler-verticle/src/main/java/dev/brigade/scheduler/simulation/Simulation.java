@@ -28,9 +28,11 @@ import java.util.SplittableRandom;
  * both policies see exactly the same joins, leaves and requests.
  *
  * <ul>
- *   <li>OURS: allocation with the throughput search; a loss is repaired from standby;
- *       requests go to the lowest expected latency; a broken stream resumes on another pipeline
- *       from prompt + generated tokens.
+ *   <li>OURS: allocation with the throughput search; a loss is repaired from standby (a
+ *       pipeline still unrepaired after {@value #RELEASE_AFTER_SECONDS} s is released so its
+ *       survivors can serve elsewhere); requests go to the lowest expected latency under the
+ *       KV-read roofline model ({@link Router#kvReads}); a broken stream resumes on another
+ *       pipeline from prompt + generated tokens.
  *   <li>BASELINE (Parallax-like): allocation by the k^2/stages rule; a loss dissolves the
  *       whole pipeline (its nodes return to standby and re-form pipelines when they can);
  *       round-robin routing; a request is retried only if it had not started streaming.
@@ -46,7 +48,13 @@ public final class Simulation {
     BASELINE
   }
 
-  private static final int ARRIVAL = 0, JOIN = 1, LEAVE = 2, DETECT = 3, PREFILL = 4, READY = 6, SAMPLE = 7;
+  private static final int ARRIVAL = 0, JOIN = 1, LEAVE = 2, DETECT = 3, PREFILL = 4, READY = 6, SAMPLE = 7, RELEASE = 8;
+  /**
+   * Ours: a broken pipeline that no standby node could repair for this long is released (its
+   * survivors go back to standby, where they repair others or form new pipelines with other
+   * nodes) instead of idling until a node that fits its gap happens to join nearby.
+   */
+  static final double RELEASE_AFTER_SECONDS = 120;
   /** Round-robin looks at most this many pipelines in turn for one with room. */
   private static final int ROUND_ROBIN_LOOKS = 64;
 
@@ -85,7 +93,8 @@ public final class Simulation {
   private final double end;
 
   private Fleet fleet;
-  private final RoutingIndex index = new RoutingIndex(Router.DEFAULT_BATCH_WIDTH);
+  /** Ours routes by the KV-read roofline model; the baseline uses the index only to count room. */
+  private final RoutingIndex index;
   private final Map<String, PipelineRun> runs = new HashMap<>();
   private final Map<String, Integer> loadGeneration = new HashMap<>();
   private final java.util.Set<String> leftNodes = new java.util.HashSet<>();
@@ -106,6 +115,8 @@ public final class Simulation {
   /** Scheduler calls per event: this thread's CPU time, and wall time (which includes waiting for a core and GC). */
   private final Histogram allocator = new Histogram(), allocatorWall = new Histogram();
   private final Map<String, Double> lossTime = new HashMap<>();
+  /** Ours: broken pipelines with a pending release, and when they broke. */
+  private final Map<String, Double> brokenSince = new HashMap<>();
   private final ArrayDeque<Double> pendingLosses = new ArrayDeque<>();
   private final List<double[]> samples = new ArrayList<>();
 
@@ -117,6 +128,7 @@ public final class Simulation {
     this.traffic = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + 1);
     this.end = config.durationSeconds();
     this.fleetBound = new FleetBound(shape);
+    this.index = new RoutingIndex(Router.kvReads(shape.kvBytesPerTokenPerLayer(), shape.layerWeightBytes()));
   }
 
   public SimResult run() {
@@ -151,6 +163,7 @@ public final class Simulation {
         case PREFILL -> prefillDone((Request) e.ref, e.version, t);
         case READY -> ready((PipelineRun) e.ref, e.version, t);
         case SAMPLE -> sample(t);
+        case RELEASE -> release((String) e.ref, t);
         default -> throw new IllegalStateException("unknown event " + e.type);
       }
     }
@@ -158,11 +171,13 @@ public final class Simulation {
   }
 
   /**
-   * --qps auto offers output tokens at this share of the fleet's upper bound: about 85% of what
-   * the shipped mix can serve when saturated (about 60% of the bound), so the fleet is loaded
-   * and the policies' capacity shows, while queues still drain.
+   * --qps auto offers output tokens at this share of the fleet's upper bound: a third of what
+   * the shipped mix serves when saturated (about 60% of the bound) at the start. The smaller
+   * pipelines' KV caches run full, and as churn wears the pipelines down over the day the fleet
+   * comes close to its capacity, yet queues still drain. At 0.3 a 1,000-node fleet saturates
+   * after about two hours.
    */
-  static final double AUTO_LOAD = 0.5;
+  static final double AUTO_LOAD = 0.2;
 
   static double autoQps(double boundTokensPerSecond) {
     return AUTO_LOAD * boundTokensPerSecond / Workload.meanOutput();
@@ -254,6 +269,9 @@ public final class Simulation {
     List<Transition> ts = new ArrayList<>();
     if (policy == Policy.OURS) {
       ts = Repairer.leave(fleet, nodeId);
+      for (Transition tr : ts)
+        if (tr.kind() == Transition.Kind.BREAK && brokenSince.putIfAbsent(tr.pipeline().id(), t) == null)
+          push(t + RELEASE_AFTER_SECONDS, RELEASE, tr.pipeline().id(), 0);
     } else {
       String broken = fleet.removeNode(nodeId);
       if (broken != null) {
@@ -278,6 +296,19 @@ public final class Simulation {
     }
     apply(ts, t);
     for (Request r : displaced) displace(r, t);
+    admit(t);
+  }
+
+  /** Ours gives up waiting for a repair (see {@link #RELEASE_AFTER_SECONDS}). */
+  private void release(String pipelineId, double t) {
+    Double since = brokenSince.get(pipelineId);
+    if (since == null || t - since < RELEASE_AFTER_SECONDS - 1e-6) return; // repaired meanwhile (maybe broken again)
+    brokenSince.remove(pipelineId);
+    if (!fleet.brokenPipelines().contains(pipelineId)) return;
+    long t0 = startTiming();
+    List<Transition> ts = Repairer.release(fleet, pipelineId);
+    timed(t0);
+    apply(ts, t);
     admit(t);
   }
 
@@ -308,6 +339,7 @@ public final class Simulation {
           scheduleReady(run, tr.loadNodes(), t);
         }
         case REPAIR -> {
+          brokenSince.remove(p.id());
           PipelineRun run = runs.get(p.id());
           run.reshape(p, shape, fleet::node, allocatorConfig.linkBytesPerSecond());
           run.ready = false;
@@ -316,6 +348,7 @@ public final class Simulation {
         }
         case BREAK -> index.put(p);
         case DISSOLVE -> {
+          brokenSince.remove(p.id());
           PipelineRun gone = runs.remove(p.id());
           if (gone != null) finishes.remove(gone);
           index.remove(p.id());
@@ -350,8 +383,9 @@ public final class Simulation {
     Double lost = lossTime.remove(run.id);
     if (lost != null) {
       repair.add(t - lost);
-    } else if (!pendingLosses.isEmpty() && policy == Policy.BASELINE) {
-      // A dissolved pipeline counts as repaired when the next new pipeline is ready.
+    } else if (!pendingLosses.isEmpty()) {
+      // A dissolved pipeline (the baseline's, or one ours released) counts as repaired when
+      // the next new pipeline is ready.
       repair.add(t - pendingLosses.poll());
     }
     admit(t);

@@ -148,4 +148,30 @@ class RepairerTest {
     for (String id : p.nodeIds()) m.put(id, fleet.node(id));
     return m;
   }
+
+  @Test
+  void releasingABrokenPipelineLetsItsSurvivorRepairAnother() {
+    // Two 2-stage pipelines, no spare; each loses a card: both wait broken. Released, one
+    // pipeline's survivor takes the other's lost slice, so one whole pipeline serves again.
+    Fleet fleet = fleet(List.of(gpu("a", 24), gpu("b", 24), gpu("c", 24), gpu("d", 24)));
+    String first = fleet.pipelineOf("a");
+    String lostInSecond = null;
+    for (String n : List.of("b", "c", "d")) if (!fleet.pipelineOf(n).equals(first)) lostInSecond = n;
+    String second = fleet.pipelineOf(lostInSecond);
+    assertEquals(Transition.Kind.BREAK, Repairer.leave(fleet, "a").getFirst().kind());
+    assertEquals(Transition.Kind.BREAK, Repairer.leave(fleet, lostInSecond).getFirst().kind());
+    assertEquals(2, fleet.brokenPipelines().size());
+
+    List<Transition> ts = Repairer.release(fleet, first);
+
+    assertEquals(Transition.Kind.DISSOLVE, ts.get(0).kind());
+    assertEquals(first, ts.get(0).pipeline().id());
+    assertEquals(Transition.Kind.REPAIR, ts.get(1).kind());
+    assertEquals(second, ts.get(1).pipeline().id());
+    assertEquals(1, ts.get(1).loadNodes().size(), "only the survivor loads the lost slice");
+    assertNull(fleet.pipeline(first));
+    assertTrue(fleet.brokenPipelines().isEmpty());
+    assertEquals(0, fleet.standbyCount());
+    assertTrue(Repairer.release(fleet, second).isEmpty(), "a pipeline that is not broken is left alone");
+  }
 }
