@@ -36,7 +36,7 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--churn", defaultValue = "0.1", description = "Share of the fleet leaving per hour (default ${DEFAULT-VALUE}).")
   double churn;
 
-  @Option(names = "--qps", defaultValue = "0", description = "Requests per second; 0 (auto) offers output tokens at 20% of the fleet's upper bound, which loads the shipped mix (default auto).")
+  @Option(names = "--qps", defaultValue = "0", description = "Requests per second; 0 (auto) offers output tokens at 10% of the fleet's upper bound (default auto); saturated, the shipped mix serves about 60% of it.")
   double qps;
 
   @Option(names = "--fleet", description = "GPU mix CSV (type,memory_gb,bandwidth_gbs,tflops,share); default: the shipped mix.")

@@ -14,8 +14,9 @@ import java.util.Set;
  * Joins and leaves. A leave repairs the broken pipeline instead of dissolving it: first each
  * missing stage is given to one standby node that can hold exactly that slice (every other
  * stage keeps its slice and stays loaded); if no such node exists, the survivors and as few
- * standby nodes as needed are re-split by water-filling; if even that cannot cover the model,
- * the pipeline waits BROKEN and every later join tries again. A join first repairs waiting
+ * standby nodes as needed are re-split by water-filling (the survivors' region first); if even
+ * that cannot cover the model, the pipeline waits BROKEN and every later join tries again (a
+ * pipeline with no stage left is dissolved instead: there is nothing to wait for). A join first repairs waiting
  * pipelines, then forms new ones from standby when together they can. Each event costs
  * O((broken pipelines + stages) * log n).
  */
@@ -31,6 +32,11 @@ public final class Repairer {
     if (pipelineId == null) return out;
     if (!repair(fleet, pipelineId, out)) {
       PipelineSpec p = fleet.pipelines.get(pipelineId);
+      if (fleet.gaps.get(pipelineId).size() == p.stages().size()) {
+        // No stage is left: there is nothing to keep, so it is gone (new ones form from standby).
+        out.add(fleet.dissolve(pipelineId));
+        return out;
+      }
       if (p.state() != PipelineState.BROKEN) {
         p = p.withState(PipelineState.BROKEN);
         fleet.pipelines.put(pipelineId, p);
@@ -122,11 +128,27 @@ public final class Repairer {
     }
   }
 
-  /** Survivors plus as few standby nodes as needed, laid out afresh; null if they cannot cover. */
+  /**
+   * Survivors plus as few standby nodes as needed, laid out afresh; null if they cannot cover.
+   * Nodes of the survivors' region are tried first (short hops keep the pipeline under the
+   * latency ceiling), then the whole standby pool.
+   */
   private static PipelineSpec resplit(Fleet fleet, PipelineSpec p, Set<String> missing) {
-    List<NodeSpec> members = new ArrayList<>();
-    for (Stage s : p.stages()) if (!missing.contains(s.nodeId())) members.add(fleet.nodes.get(s.nodeId()));
-    members.sort(PipelineBuilder.HEAD_FIRST);
+    List<NodeSpec> survivors = new ArrayList<>();
+    for (Stage s : p.stages()) if (!missing.contains(s.nodeId())) survivors.add(fleet.nodes.get(s.nodeId()));
+    survivors.sort(PipelineBuilder.HEAD_FIRST);
+    if (!survivors.isEmpty()) {
+      String region = survivors.getFirst().region();
+      PipelineSpec local = resplit(fleet, p, survivors, fleet.standby.allIn(region), fleet.standby.formableIn(region));
+      if (local != null) return local;
+    }
+    return resplit(fleet, p, survivors, fleet.standby.all(), fleet.standby.formable());
+  }
+
+  /** The re-split with standby nodes drawn from these pools (views of the standby pool). */
+  private static PipelineSpec resplit(
+      Fleet fleet, PipelineSpec p, List<NodeSpec> survivors, NodePool all, NodePool formable) {
+    List<NodeSpec> members = new ArrayList<>(survivors);
     Assembler assembler = new Assembler(fleet.capacity, fleet.config.maxStages(), true);
     int total = fleet.shape.numLayers();
     List<NodeSpec> taken = new ArrayList<>();
@@ -134,8 +156,8 @@ public final class Repairer {
     try {
       while (members.isEmpty() || assembler.covered(members) < total) {
         if (members.size() >= fleet.config.maxStages()) return null;
-        NodeSpec next = closer(fleet, members, total);
-        if (next == null) next = fleet.standby.formable().largest();
+        NodeSpec next = closer(fleet, members, total, all);
+        if (next == null) next = formable.largest();
         if (next == null) return null;
         fleet.standby.remove(next);
         taken.add(next);
@@ -150,12 +172,12 @@ public final class Repairer {
     }
   }
 
-  /** The smallest standby node that alone would close the gap as a middle stage, or null. */
-  private static NodeSpec closer(Fleet fleet, List<NodeSpec> members, int total) {
+  /** The smallest node of the pool that alone would close the gap as a middle stage, or null. */
+  private static NodeSpec closer(Fleet fleet, List<NodeSpec> members, int total, NodePool pool) {
     if (members.size() < 2) return null;
     Assembler assembler = new Assembler(fleet.capacity, fleet.config.maxStages(), true);
     int need = total - assembler.covered(members);
-    return fleet.standby.all().smallestAtLeast(fleet.capacity.requiredBytes(need, Role.MIDDLE));
+    return pool.smallestAtLeast(fleet.capacity.requiredBytes(need, Role.MIDDLE));
   }
 
   /** Region of the nearest surviving neighbour of stage i (for short hops). */

@@ -3,8 +3,8 @@ package dev.brigade.scheduler.simulation;
 /**
  * One simulation's inputs. Times in seconds unless named otherwise.
  *
- * @param qps requests per second; 0 = auto: offer output tokens at 20% of the fleet's upper
- *     bound ({@link FleetBound}), a third of what the shipped mix serves when saturated
+ * @param qps requests per second; 0 = auto: offer output tokens at 10% of the fleet's upper
+ *     bound ({@link FleetBound}), a sixth of what the shipped mix serves when saturated
  * @param churnPerHour share of the fleet leaving per hour (joins replace them on average)
  * @param detectSeconds from a node's loss to the scheduler and gateways acting on it
  * @param diskBytesPerSecond how fast a node loads its slice from its local checkpoint

@@ -174,4 +174,20 @@ class RepairerTest {
     assertEquals(0, fleet.standbyCount());
     assertTrue(Repairer.release(fleet, second).isEmpty(), "a pipeline that is not broken is left alone");
   }
+
+  @Test
+  void aPipelineWithNoStageLeftIsDissolvedNotKeptWaiting() {
+    // One 80 GB card holds the whole model; it leaves and nothing on standby can stand in.
+    Fleet fleet = fleet(List.of(gpu("solo", 80), gpu("small", 10)));
+    String id = fleet.pipelineOf("solo");
+    assertEquals(List.of("solo"), fleet.pipeline(id).nodeIds());
+
+    List<Transition> ts = Repairer.leave(fleet, "solo");
+
+    assertEquals(1, ts.size());
+    assertEquals(Transition.Kind.DISSOLVE, ts.getFirst().kind());
+    assertNull(fleet.pipeline(id));
+    assertTrue(fleet.brokenPipelines().isEmpty());
+    assertEquals(1, fleet.standbyCount(), "the small card stays on standby");
+  }
 }
