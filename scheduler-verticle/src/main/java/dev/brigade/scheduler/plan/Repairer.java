@@ -15,8 +15,7 @@ import java.util.Set;
  * missing stage is given to one standby node that can hold exactly that slice (every other
  * stage keeps its slice and stays loaded); if no such node exists, the survivors and as few
  * standby nodes as needed are re-split by water-filling (the survivors' region first); if even
- * that cannot cover the model, the pipeline waits BROKEN and every later join tries again (a
- * pipeline with no stage left is dissolved instead: there is nothing to wait for). A join first repairs waiting
+ * that cannot cover the model, the pipeline waits BROKEN and every later join tries again. A join first repairs waiting
  * pipelines, then forms new ones from standby when together they can. Each event costs
  * O((broken pipelines + stages) * log n).
  */
@@ -32,11 +31,6 @@ public final class Repairer {
     if (pipelineId == null) return out;
     if (!repair(fleet, pipelineId, out)) {
       PipelineSpec p = fleet.pipelines.get(pipelineId);
-      if (fleet.gaps.get(pipelineId).size() == p.stages().size()) {
-        // No stage is left: there is nothing to keep, so it is gone (new ones form from standby).
-        out.add(fleet.dissolve(pipelineId));
-        return out;
-      }
       if (p.state() != PipelineState.BROKEN) {
         p = p.withState(PipelineState.BROKEN);
         fleet.pipelines.put(pipelineId, p);
@@ -54,25 +48,6 @@ public final class Repairer {
       repair(fleet, pipelineId, out);
     }
     out.addAll(fleet.formFromStandby(node.region()));
-    return out;
-  }
-
-  /**
-   * Gives up on a broken pipeline that is still waiting for a repair: dissolves it, and its
-   * surviving nodes, back on standby, repair other broken pipelines or form new ones (two broken
-   * pipelines' survivors may together make a whole one). Nothing happens if it is not broken.
-   */
-  public static List<Transition> release(Fleet fleet, String pipelineId) {
-    List<Transition> out = new ArrayList<>();
-    if (!fleet.gaps.containsKey(pipelineId)) return out;
-    Transition dissolved = fleet.dissolve(pipelineId);
-    out.add(dissolved);
-    if (dissolved.freedNodes().isEmpty()) return out;
-    for (String broken : new ArrayList<>(fleet.gaps.keySet())) {
-      if (fleet.standbyCount() == 0) break;
-      repair(fleet, broken, out);
-    }
-    out.addAll(fleet.formFromStandby(fleet.nodes.get(dissolved.freedNodes().getFirst()).region()));
     return out;
   }
 

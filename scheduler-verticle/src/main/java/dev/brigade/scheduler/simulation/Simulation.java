@@ -28,11 +28,10 @@ import java.util.SplittableRandom;
  * both policies see exactly the same joins, leaves and requests.
  *
  * <ul>
- *   <li>OURS: allocation with the throughput search; a loss is repaired from standby (a
- *       pipeline still unrepaired after {@value #RELEASE_AFTER_SECONDS} s is released so its
- *       survivors can serve elsewhere); requests go to the lowest expected latency under the
- *       KV-read roofline model ({@link Router#kvReads}); a broken stream resumes on another
- *       pipeline from prompt + generated tokens.
+ *   <li>OURS: allocation with the throughput search; a loss is repaired from standby;
+ *       requests go to the lowest expected latency under the KV-read roofline model ({@link
+ *       Router#kvReads}); a broken stream resumes on another pipeline from prompt + generated
+ *       tokens.
  *   <li>BASELINE (Parallax-like): allocation by the k^2/stages rule; a loss dissolves the
  *       whole pipeline (its nodes return to standby and re-form pipelines when they can);
  *       round-robin routing; a request is retried only if it had not started streaming.
@@ -48,13 +47,7 @@ public final class Simulation {
     BASELINE
   }
 
-  private static final int ARRIVAL = 0, JOIN = 1, LEAVE = 2, DETECT = 3, PREFILL = 4, READY = 6, SAMPLE = 7, RELEASE = 8;
-  /**
-   * Ours: a broken pipeline that no standby node could repair for this long is released (its
-   * survivors go back to standby, where they repair others or form new pipelines with other
-   * nodes) instead of idling until a node that fits its gap happens to join nearby.
-   */
-  static final double RELEASE_AFTER_SECONDS = 120;
+  private static final int ARRIVAL = 0, JOIN = 1, LEAVE = 2, DETECT = 3, PREFILL = 4, READY = 6, SAMPLE = 7;
   /** Round-robin looks at most this many pipelines in turn for one with room. */
   private static final int ROUND_ROBIN_LOOKS = 64;
 
@@ -115,8 +108,6 @@ public final class Simulation {
   /** Scheduler calls per event: this thread's CPU time, and wall time (which includes waiting for a core and GC). */
   private final Histogram allocator = new Histogram(), allocatorWall = new Histogram();
   private final Map<String, Double> lossTime = new HashMap<>();
-  /** Ours: broken pipelines with a pending release, and when they broke. */
-  private final Map<String, Double> brokenSince = new HashMap<>();
   private final ArrayDeque<Double> pendingLosses = new ArrayDeque<>();
   private final List<double[]> samples = new ArrayList<>();
 
@@ -163,7 +154,6 @@ public final class Simulation {
         case PREFILL -> prefillDone((Request) e.ref, e.version, t);
         case READY -> ready((PipelineRun) e.ref, e.version, t);
         case SAMPLE -> sample(t);
-        case RELEASE -> release((String) e.ref, t);
         default -> throw new IllegalStateException("unknown event " + e.type);
       }
     }
@@ -268,9 +258,6 @@ public final class Simulation {
     List<Transition> ts = new ArrayList<>();
     if (policy == Policy.OURS) {
       ts = Repairer.leave(fleet, nodeId);
-      for (Transition tr : ts)
-        if (tr.kind() == Transition.Kind.BREAK && brokenSince.putIfAbsent(tr.pipeline().id(), t) == null)
-          push(t + RELEASE_AFTER_SECONDS, RELEASE, tr.pipeline().id(), 0);
     } else {
       String broken = fleet.removeNode(nodeId);
       if (broken != null) {
@@ -295,19 +282,6 @@ public final class Simulation {
     }
     apply(ts, t);
     for (Request r : displaced) displace(r, t);
-    admit(t);
-  }
-
-  /** Ours gives up waiting for a repair (see {@link #RELEASE_AFTER_SECONDS}). */
-  private void release(String pipelineId, double t) {
-    Double since = brokenSince.get(pipelineId);
-    if (since == null || t - since < RELEASE_AFTER_SECONDS - 1e-6) return; // repaired meanwhile (maybe broken again)
-    brokenSince.remove(pipelineId);
-    if (!fleet.brokenPipelines().contains(pipelineId)) return;
-    long t0 = startTiming();
-    List<Transition> ts = Repairer.release(fleet, pipelineId);
-    timed(t0);
-    apply(ts, t);
     admit(t);
   }
 
@@ -338,7 +312,6 @@ public final class Simulation {
           scheduleReady(run, tr.loadNodes(), t);
         }
         case REPAIR -> {
-          brokenSince.remove(p.id());
           PipelineRun run = runs.get(p.id());
           run.reshape(p, shape, fleet::node, allocatorConfig.linkBytesPerSecond());
           run.ready = false;
@@ -347,7 +320,6 @@ public final class Simulation {
         }
         case BREAK -> index.put(p);
         case DISSOLVE -> {
-          brokenSince.remove(p.id());
           PipelineRun gone = runs.remove(p.id());
           if (gone != null) finishes.remove(gone);
           index.remove(p.id());
@@ -382,9 +354,8 @@ public final class Simulation {
     Double lost = lossTime.remove(run.id);
     if (lost != null) {
       repair.add(t - lost);
-    } else if (!pendingLosses.isEmpty()) {
-      // A dissolved pipeline (the baseline's, or one ours released) counts as repaired when
-      // the next new pipeline is ready.
+    } else if (!pendingLosses.isEmpty() && policy == Policy.BASELINE) {
+      // A dissolved pipeline counts as repaired when the next new pipeline is ready.
       repair.add(t - pendingLosses.poll());
     }
     admit(t);

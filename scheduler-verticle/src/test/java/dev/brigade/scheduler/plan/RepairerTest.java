@@ -150,44 +150,30 @@ class RepairerTest {
   }
 
   @Test
-  void releasingABrokenPipelineLetsItsSurvivorRepairAnother() {
-    // Two 2-stage pipelines, no spare; each loses a card: both wait broken. Released, one
-    // pipeline's survivor takes the other's lost slice, so one whole pipeline serves again.
-    Fleet fleet = fleet(List.of(gpu("a", 24), gpu("b", 24), gpu("c", 24), gpu("d", 24)));
-    String first = fleet.pipelineOf("a");
-    String lostInSecond = null;
-    for (String n : List.of("b", "c", "d")) if (!fleet.pipelineOf(n).equals(first)) lostInSecond = n;
-    String second = fleet.pipelineOf(lostInSecond);
-    assertEquals(Transition.Kind.BREAK, Repairer.leave(fleet, "a").getFirst().kind());
-    assertEquals(Transition.Kind.BREAK, Repairer.leave(fleet, lostInSecond).getFirst().kind());
-    assertEquals(2, fleet.brokenPipelines().size());
+  void aReSplitTakesNodesNearTheSurvivorsBeforeTheLargestFarAway() {
+    // Under a 0.25 s/token ceiling, a pipeline of two 24 GB cards in Europe loses its tail.
+    // Standby: a 32 GB card in Australia (it could hold the slice, but the hop to Europe and
+    // back alone costs 0.24 s) and two 12 GB cards in Europe, which together cover the gap.
+    AllocatorConfig config = CONFIG.withMaxTokenSeconds(0.25);
+    List<Transition> formed = new ArrayList<>();
+    Fleet fleet = Fleet.allocate(SHAPE, config, List.of(eu("head", 24), eu("tail", 24)), Allocator.KRule.BEST, formed);
+    String id = formed.getFirst().pipeline().id();
+    fleet.markReady(id);
+    Repairer.join(fleet, new NodeSpec("far", 32 * GB, 5e-4, 0, 0, "australia", -33.9, 151.2));
+    Repairer.join(fleet, eu("near1", 12));
+    Repairer.join(fleet, eu("near2", 12));
+    assertEquals(3, fleet.standbyCount());
 
-    List<Transition> ts = Repairer.release(fleet, first);
+    List<Transition> ts = Repairer.leave(fleet, "tail");
 
-    assertEquals(Transition.Kind.DISSOLVE, ts.get(0).kind());
-    assertEquals(first, ts.get(0).pipeline().id());
-    assertEquals(Transition.Kind.REPAIR, ts.get(1).kind());
-    assertEquals(second, ts.get(1).pipeline().id());
-    assertEquals(1, ts.get(1).loadNodes().size(), "only the survivor loads the lost slice");
-    assertNull(fleet.pipeline(first));
-    assertTrue(fleet.brokenPipelines().isEmpty());
-    assertEquals(0, fleet.standbyCount());
-    assertTrue(Repairer.release(fleet, second).isEmpty(), "a pipeline that is not broken is left alone");
+    assertEquals(Transition.Kind.REPAIR, ts.getFirst().kind());
+    PipelineSpec p = fleet.pipeline(id);
+    assertTrue(p.tokenSeconds() <= 0.25, "within the ceiling: " + p.tokenSeconds());
+    assertEquals(List.of("head", "near1", "near2"), p.nodeIds().stream().sorted().toList());
+    assertEquals(1, fleet.standbyCount(), "the far card stays on standby");
   }
 
-  @Test
-  void aPipelineWithNoStageLeftIsDissolvedNotKeptWaiting() {
-    // One 80 GB card holds the whole model; it leaves and nothing on standby can stand in.
-    Fleet fleet = fleet(List.of(gpu("solo", 80), gpu("small", 10)));
-    String id = fleet.pipelineOf("solo");
-    assertEquals(List.of("solo"), fleet.pipeline(id).nodeIds());
-
-    List<Transition> ts = Repairer.leave(fleet, "solo");
-
-    assertEquals(1, ts.size());
-    assertEquals(Transition.Kind.DISSOLVE, ts.getFirst().kind());
-    assertNull(fleet.pipeline(id));
-    assertTrue(fleet.brokenPipelines().isEmpty());
-    assertEquals(1, fleet.standbyCount(), "the small card stays on standby");
+  private static NodeSpec eu(String id, long gb) {
+    return new NodeSpec(id, gb * GB, 5e-4, 0, 0, "europe-west", 50.1, 8.7);
   }
 }
