@@ -199,11 +199,14 @@ public final class CpuBackend extends HostBackend {
       int kvHead = h / group;
       int qBase = (r * heads + h) * d;
       // scores[t] = q . k_t / sqrt(d) over the row's own sequence, t = 0..pos
+      long[] kvRows = new long[pos + 1]; // element index of k_t / v_t in the store
       float[] scores = new float[pos + 1];
+      float[] lanes = new float[CpuKernels.L];
       float max = Float.NEGATIVE_INFINITY;
       for (int t = 0; t <= pos; t++) {
-        long e = store.index(layer, layout.slotOf(seq, t), kvHead);
-        scores[t] = CpuKernels.dotKv(qs, qBase, store.keys, e, d, store.bf16) * scale;
+        kvRows[t] = store.index(layer, layout.slotOf(seq, t), kvHead);
+        scores[t] = CpuKernels.dotKv(qs, qBase, store.keys, kvRows[t], d, store.bf16, lanes)
+            * scale;
         max = Math.max(max, scores[t]);
       }
       // softmax in fp32, then out = sum_t p_t v_t in position order
@@ -212,11 +215,10 @@ public final class CpuBackend extends HostBackend {
         scores[t] = (float) StrictMath.exp(scores[t] - max);
         sum += scores[t];
       }
-      java.util.Arrays.fill(os, qBase, qBase + d, 0f);
       for (int t = 0; t <= pos; t++) {
-        long e = store.index(layer, layout.slotOf(seq, t), kvHead);
-        CpuKernels.axpyKv(scores[t] / sum, store.values, e, d, store.bf16, os, qBase);
+        scores[t] = scores[t] / sum;
       }
+      CpuKernels.weightedSum(scores, kvRows, pos + 1, store.values, d, store.bf16, os, qBase);
     });
   }
 

@@ -37,9 +37,19 @@ final class CpuKernels {
 
   /** The lanes of acc added one by one in lane order (reduceLanes promises no order). */
   static float sumLanes(FloatVector acc) {
+    return sumLanes(acc, new float[L]);
+  }
+
+  /**
+   * {@link #sumLanes(FloatVector)} through {@code lanes} (scratch of L floats): one store and
+   * plain loads instead of extracting each lane from the register, which cost more than the
+   * multiply-adds of a 128-wide attention dot product.
+   */
+  static float sumLanes(FloatVector acc, float[] lanes) {
+    acc.intoArray(lanes, 0);
     float sum = 0;
     for (int j = 0; j < L; j++) {
-      sum += acc.lane(j);
+      sum += lanes[j];
     }
     return sum;
   }
@@ -59,32 +69,71 @@ final class CpuKernels {
     return sum;
   }
 
-  /** Dot product of q[qFrom, +n) with n KV values at element {@code e} of a store segment. */
-  static float dotKv(float[] q, int qFrom, MemorySegment kv, long e, int n, boolean bf16) {
+  /**
+   * Dot product of q[qFrom, +n) with n KV values at element {@code e} of a store segment;
+   * lanes is scratch of L floats.
+   */
+  static float dotKv(float[] q, int qFrom, MemorySegment kv, long e, int n, boolean bf16,
+      float[] lanes) {
     int full = n - n % L;
     FloatVector acc = FloatVector.zero(F);
     for (int i = 0; i < full; i += L) {
       acc = FloatVector.fromArray(F, q, qFrom + i).fma(loadKv(kv, e + i, bf16), acc);
     }
-    float sum = sumLanes(acc);
+    float sum = sumLanes(acc, lanes);
     for (int i = full; i < n; i++) {
       sum = Math.fma(q[qFrom + i], kvAt(kv, e + i, bf16), sum);
     }
     return sum;
   }
 
-  /** out[outFrom, +n) += p * kv[e, +n). */
-  static void axpyKv(float p, MemorySegment kv, long e, int n, boolean bf16, float[] out,
-      int outFrom) {
-    int full = n - n % L;
-    FloatVector pv = FloatVector.broadcast(F, p);
-    for (int i = 0; i < full; i += L) {
-      FloatVector o = FloatVector.fromArray(F, out, outFrom + i);
-      loadKv(kv, e + i, bf16).fma(pv, o).intoArray(out, outFrom + i);
+  /**
+   * out[outFrom, +n) = sum over t < count of p[t] * kv[e[t], +n): each element starts at zero
+   * and takes the terms with fused multiply-adds in t order. The output stays in registers
+   * across t, four vectors at a time (storing and reloading it for every t was most of
+   * attention's time).
+   */
+  static void weightedSum(float[] p, long[] e, int count, MemorySegment kv, int n, boolean bf16,
+      float[] out, int outFrom) {
+    int i = 0;
+    for (; i + 4 * L <= n; i += 4 * L) {
+      weightedSum4(p, e, count, kv, i, bf16, out, outFrom + i);
     }
-    for (int i = full; i < n; i++) {
-      out[outFrom + i] = Math.fma(kvAt(kv, e + i, bf16), p, out[outFrom + i]);
+    for (; i + L <= n; i += L) {
+      FloatVector a = FloatVector.zero(F);
+      for (int t = 0; t < count; t++) {
+        a = loadKv(kv, e[t] + i, bf16).fma(FloatVector.broadcast(F, p[t]), a);
+      }
+      a.intoArray(out, outFrom + i);
     }
+    for (; i < n; i++) {
+      float a = 0;
+      for (int t = 0; t < count; t++) {
+        a = Math.fma(kvAt(kv, e[t] + i, bf16), p[t], a);
+      }
+      out[outFrom + i] = a;
+    }
+  }
+
+  /** {@link #weightedSum} of the four vectors from element {@code at} of every row. */
+  private static void weightedSum4(float[] p, long[] e, int count, MemorySegment kv, int at,
+      boolean bf16, float[] out, int outFrom) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int t = 0; t < count; t++) {
+      FloatVector pv = FloatVector.broadcast(F, p[t]);
+      long row = e[t] + at;
+      a0 = loadKv(kv, row, bf16).fma(pv, a0);
+      a1 = loadKv(kv, row + L, bf16).fma(pv, a1);
+      a2 = loadKv(kv, row + 2 * L, bf16).fma(pv, a2);
+      a3 = loadKv(kv, row + 3 * L, bf16).fma(pv, a3);
+    }
+    a0.intoArray(out, outFrom);
+    a1.intoArray(out, outFrom + L);
+    a2.intoArray(out, outFrom + 2 * L);
+    a3.intoArray(out, outFrom + 3 * L);
   }
 
   private static FloatVector loadKv(MemorySegment kv, long e, boolean bf16) {
