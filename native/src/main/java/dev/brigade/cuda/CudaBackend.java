@@ -5,6 +5,7 @@ import dev.brigade.cuda.kernel.Mem;
 import dev.brigade.cuda.kernel.WeightKind;
 import dev.brigade.engine.backend.Backend;
 import dev.brigade.engine.backend.BatchLayout;
+import dev.brigade.engine.backend.CheckedWeight;
 import dev.brigade.engine.backend.DeviceBuffer;
 import dev.brigade.engine.backend.DeviceWeight;
 import dev.brigade.engine.backend.KvGeometry;
@@ -12,7 +13,6 @@ import dev.brigade.engine.backend.KvStore;
 import dev.brigade.engine.backend.RopeTable;
 import dev.brigade.engine.checkpoint.TensorData;
 import dev.brigade.engine.model.DType;
-import dev.brigade.engine.numeric.FloatCodec;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,7 +28,6 @@ import java.util.Map;
  * serialised (the scratch buffers are shared), so slices may share one backend.
  */
 public final class CudaBackend implements Backend {
-  private static final int FP8_BLOCK = 128;
 
   private final Device device;
   private final Map<Mem, Boolean> live = new IdentityHashMap<>();
@@ -109,53 +108,20 @@ public final class CudaBackend implements Backend {
 
   @Override
   public synchronized DeviceWeight upload(TensorData weight, TensorData scaleInv) {
-    long[] shape = weight.shape();
-    long rows;
-    long cols;
-    if (shape.length == 1) {
-      rows = 1;
-      cols = shape[0];
-    } else if (shape.length == 2) {
-      rows = shape[0];
-      cols = shape[1];
-    } else {
-      throw new IllegalArgumentException("weight " + weight.name() + " must be 1-D or 2-D, has "
-          + shape.length + " dimensions");
-    }
+    CheckedWeight checked = CheckedWeight.of(weight, scaleInv);
+    long rows = checked.rows();
+    long cols = checked.cols();
     DType dtype = weight.dtype();
     long bytes = rows * cols * dtype.bytes();
-    if (weight.bytes().byteSize() != bytes) {
-      throw new IllegalArgumentException("weight " + weight.name() + " has "
-          + weight.bytes().byteSize() + " bytes, its shape and dtype need " + bytes);
-    }
     Mem scales = null;
-    long scaleBytes = 0;
-    if (dtype == DType.F8_E4M3) {
-      if (scaleInv == null) {
-        throw new IllegalArgumentException("F8_E4M3 weight " + weight.name()
-            + " needs weight_scale_inv");
-      }
-      long rb = (rows + FP8_BLOCK - 1) / FP8_BLOCK;
-      long cb = (cols + FP8_BLOCK - 1) / FP8_BLOCK;
-      long[] ss = scaleInv.shape();
-      if (ss.length != 2 || ss[0] != rb || ss[1] != cb) {
-        throw new IllegalArgumentException("scale " + scaleInv.name() + " of " + weight.name()
-            + " must be [" + rb + ", " + cb + "], is " + Arrays.toString(ss));
-      }
-      float[] f = new float[(int) (rb * cb)];
-      for (int i = 0; i < f.length; i++) {
-        f[i] = FloatCodec.get(scaleInv.bytes(), scaleInv.dtype(), i);
-      }
-      scales = allocate(weight.name() + " scales", 4L * f.length);
-      device.copyIn(MemorySegment.ofArray(f), scales, 0);
-      scaleBytes = scaleInv.bytes().byteSize();
-    } else if (scaleInv != null) {
-      throw new IllegalArgumentException("only F8_E4M3 weights take a scale, " + weight.name()
-          + " is " + dtype);
+    if (checked.scales() != null) {
+      scales = allocate(weight.name() + " scales", 4L * checked.scales().length);
+      device.copyIn(MemorySegment.ofArray(checked.scales()), scales, 0);
     }
     Mem data = allocate(weight.name(), bytes);
     device.copyIn(weight.bytes(), data, 0);
-    return new CudaWeight(this, weight.name(), dtype, rows, cols, data, scales, scaleBytes);
+    return new CudaWeight(this, weight.name(), dtype, rows, cols, data, scales,
+        checked.scaleBytes());
   }
 
   @Override

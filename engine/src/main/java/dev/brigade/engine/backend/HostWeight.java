@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
  * FP8 block scales are widened to f32 once, at upload: they are tiny and read per block.
  */
 final class HostWeight implements DeviceWeight {
-  static final int FP8_BLOCK = 128;
+  static final int FP8_BLOCK = CheckedWeight.FP8_BLOCK;
 
   private final String name;
   private final Arena arena;
@@ -28,50 +28,15 @@ final class HostWeight implements DeviceWeight {
   private final long scaleBytes;
 
   HostWeight(TensorData weight, TensorData scaleInv) {
+    CheckedWeight checked = CheckedWeight.of(weight, scaleInv);
     this.name = weight.name();
     this.dtype = weight.dtype();
-    long[] shape = weight.shape();
-    if (shape.length == 1) {
-      rows = 1;
-      cols = shape[0];
-    } else if (shape.length == 2) {
-      rows = shape[0];
-      cols = shape[1];
-    } else {
-      throw new IllegalArgumentException("weight " + name + " must be 1-D or 2-D, has "
-          + shape.length + " dimensions");
-    }
-    long bytes = weight.elementCount() * dtype.bytes();
-    if (weight.bytes().byteSize() != bytes) {
-      throw new IllegalArgumentException("weight " + name + " has " + weight.bytes().byteSize()
-          + " bytes, its shape and dtype need " + bytes);
-    }
-    if (dtype == DType.F8_E4M3) {
-      if (scaleInv == null) {
-        throw new IllegalArgumentException("F8_E4M3 weight " + name + " needs weight_scale_inv");
-      }
-      long rb = (rows + FP8_BLOCK - 1) / FP8_BLOCK;
-      long cb = (cols + FP8_BLOCK - 1) / FP8_BLOCK;
-      long[] ss = scaleInv.shape();
-      if (ss.length != 2 || ss[0] != rb || ss[1] != cb) {
-        throw new IllegalArgumentException("scale " + scaleInv.name() + " of " + name
-            + " must be [" + rb + ", " + cb + "], is " + java.util.Arrays.toString(ss));
-      }
-      scales = new float[(int) (rb * cb)];
-      for (int i = 0; i < scales.length; i++) {
-        scales[i] = FloatCodec.get(scaleInv.bytes(), scaleInv.dtype(), i);
-      }
-      scaleCols = (int) cb;
-      scaleBytes = scaleInv.bytes().byteSize();
-    } else {
-      if (scaleInv != null) {
-        throw new IllegalArgumentException("only F8_E4M3 weights take a scale, " + name
-            + " is " + dtype);
-      }
-      scales = null;
-      scaleCols = 0;
-      scaleBytes = 0;
-    }
+    this.rows = checked.rows();
+    this.cols = checked.cols();
+    this.scales = checked.scales();
+    this.scaleCols = checked.scaleCols();
+    this.scaleBytes = checked.scaleBytes();
+    long bytes = rows * cols * dtype.bytes();
     this.arena = Arena.ofShared();
     this.data = arena.allocate(bytes, 64);
     MemorySegment.copy(weight.bytes(), 0, data, 0, bytes);
