@@ -223,25 +223,6 @@ public final class MatmulKernels {
     FloatVector a3 = a0;
     int groups = cols - cols % (4 * L);
     int i = 0;
-    // Two groups per iteration: same accumulators, same order, half the loop overhead; it also
-    // keeps this method above C2's inlining size, so it compiles on its own budget.
-    for (; i + 4 * L < groups; i += 8 * L) {
-      int j = i + 4 * L;
-      a0 = FloatVector.fromArray(F, ws, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
-      a1 = FloatVector.fromArray(F, ws, w0 + i + L)
-          .fma(FloatVector.fromArray(F, x, x0 + i + L), a1);
-      a2 = FloatVector.fromArray(F, ws, w0 + i + 2 * L)
-          .fma(FloatVector.fromArray(F, x, x0 + i + 2 * L), a2);
-      a3 = FloatVector.fromArray(F, ws, w0 + i + 3 * L)
-          .fma(FloatVector.fromArray(F, x, x0 + i + 3 * L), a3);
-      a0 = FloatVector.fromArray(F, ws, w0 + j).fma(FloatVector.fromArray(F, x, x0 + j), a0);
-      a1 = FloatVector.fromArray(F, ws, w0 + j + L)
-          .fma(FloatVector.fromArray(F, x, x0 + j + L), a1);
-      a2 = FloatVector.fromArray(F, ws, w0 + j + 2 * L)
-          .fma(FloatVector.fromArray(F, x, x0 + j + 2 * L), a2);
-      a3 = FloatVector.fromArray(F, ws, w0 + j + 3 * L)
-          .fma(FloatVector.fromArray(F, x, x0 + j + 3 * L), a3);
-    }
     for (; i < groups; i += 4 * L) {
       a0 = FloatVector.fromArray(F, ws, w0 + i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
       a1 = FloatVector.fromArray(F, ws, w0 + i + L)
