@@ -8,6 +8,7 @@ import dev.brigade.engine.checkpoint.TensorData;
 import dev.brigade.engine.kv.KvExtent;
 import dev.brigade.engine.kv.PagedKvCache;
 import dev.brigade.engine.model.DType;
+import dev.brigade.engine.testing.DeviceBuffers;
 import dev.brigade.engine.testing.Encode;
 import dev.brigade.engine.testing.Fp8Block;
 import java.lang.foreign.MemorySegment;
@@ -87,18 +88,6 @@ public abstract class BackendParitySuite {
     return x;
   }
 
-  private static DeviceBuffer buffer(Backend b, float[] values) {
-    DeviceBuffer buf = b.allocate(values.length);
-    b.copyIn(MemorySegment.ofArray(values), buf, 0);
-    return buf;
-  }
-
-  private static float[] read(Backend b, DeviceBuffer buf, int n) {
-    float[] out = new float[n];
-    b.copyOut(buf, 0, MemorySegment.ofArray(out));
-    return out;
-  }
-
   @Test
   void matmulMatchesTheOracleForEveryDtypeIncludingPartialFp8Blocks() {
     // 200 x 300: FP8 blocks of 128 with partial edges in both directions; 300 % 16 != 0 leaves
@@ -133,10 +122,10 @@ public abstract class BackendParitySuite {
 
   private static float[] matmul(Backend b, TestWeight tw, float[] x, int rows, int outDim) {
     try (DeviceWeight w = b.upload(tw.data(), tw.scale())) {
-      DeviceBuffer xb = buffer(b, x);
+      DeviceBuffer xb = DeviceBuffers.of(b, x);
       DeviceBuffer out = b.allocate((long) rows * outDim);
       b.matmul(w, xb, out, rows);
-      return read(b, out, rows * outDim);
+      return DeviceBuffers.read(b, out, rows * outDim);
     }
   }
 
@@ -223,9 +212,9 @@ public abstract class BackendParitySuite {
 
   private static float[] norm(Backend b, TestWeight tw, float[] x, int groups) {
     try (DeviceWeight w = b.upload(tw.data(), null)) {
-      DeviceBuffer xb = buffer(b, x);
+      DeviceBuffer xb = DeviceBuffers.of(b, x);
       b.rmsNorm(xb, w, xb, groups, 1e-6f);
-      return read(b, xb, groups * 40);
+      return DeviceBuffers.read(b, xb, groups * 40);
     }
   }
 
@@ -246,9 +235,9 @@ public abstract class BackendParitySuite {
   }
 
   private static float[] rope(Backend b, float[] x, RopeTable rope, BatchLayout layout) {
-    DeviceBuffer xb = buffer(b, x);
+    DeviceBuffer xb = DeviceBuffers.of(b, x);
     b.rope(xb, 3, rope, layout);
-    return read(b, xb, x.length);
+    return DeviceBuffers.read(b, xb, x.length);
   }
 
   @Test
@@ -283,11 +272,11 @@ public abstract class BackendParitySuite {
       float[] kPrior, float[] vPrior, BatchLayout layout, float[] k, float[] v, float[] q,
       int heads) {
     try (KvStore kv = b.allocateKv(geometry)) {
-      b.kvWrite(kv, 1, buffer(b, kPrior), buffer(b, vPrior), prior);
-      b.kvWrite(kv, 1, buffer(b, k), buffer(b, v), layout);
+      b.kvWrite(kv, 1, DeviceBuffers.of(b, kPrior), DeviceBuffers.of(b, vPrior), prior);
+      b.kvWrite(kv, 1, DeviceBuffers.of(b, k), DeviceBuffers.of(b, v), layout);
       DeviceBuffer out = b.allocate(q.length);
-      b.attention(kv, 1, buffer(b, q), out, heads, layout);
-      return read(b, out, q.length);
+      b.attention(kv, 1, DeviceBuffers.of(b, q), out, heads, layout);
+      return DeviceBuffers.read(b, out, q.length);
     }
   }
 
@@ -302,7 +291,7 @@ public abstract class BackendParitySuite {
         try (DeviceWeight w = backends[i].upload(table.data(), null)) {
           DeviceBuffer out = backends[i].allocate(4 * 24);
           backends[i].embed(w, tokens, out);
-          results[i] = read(backends[i], out, 4 * 24);
+          results[i] = DeviceBuffers.read(backends[i], out, 4 * 24);
         }
       }
       assertArrayEquals(results[0], results[1], dtype + " embed");
@@ -316,16 +305,16 @@ public abstract class BackendParitySuite {
     Backend[] backends = {SCALAR, backend()};
     for (int i = 0; i < 2; i++) {
       Backend b = backends[i];
-      DeviceBuffer gb = buffer(b, g);
-      DeviceBuffer ub = buffer(b, u);
+      DeviceBuffer gb = DeviceBuffers.of(b, g);
+      DeviceBuffer ub = DeviceBuffers.of(b, u);
       DeviceBuffer ob = b.allocate(5000);
       b.siluMul(gb, ub, ob, 5000);
-      silu[i] = read(b, ob, 5000);
+      silu[i] = DeviceBuffers.read(b, ob, 5000);
       b.add(gb, ub, 4999);
-      sum[i] = read(b, gb, 5000);
+      sum[i] = DeviceBuffers.read(b, gb, 5000);
       DeviceBuffer dst = b.allocate(3 * 100);
       b.gatherRows(ub, new int[] {49, 0, 7}, 100, dst);
-      gathered[i] = read(b, dst, 300);
+      gathered[i] = DeviceBuffers.read(b, dst, 300);
     }
     assertUlps(silu[0], silu[1], 3, "siluMul");
     assertArrayEquals(sum[0], sum[1], "add");

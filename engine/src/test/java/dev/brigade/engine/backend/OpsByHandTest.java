@@ -9,8 +9,8 @@ import dev.brigade.engine.kv.PagedKvCache;
 import dev.brigade.engine.model.DType;
 import dev.brigade.engine.model.ModelConfig;
 import dev.brigade.engine.model.RopeScaling;
+import dev.brigade.engine.testing.DeviceBuffers;
 import dev.brigade.engine.testing.Encode;
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,18 +22,6 @@ import org.junit.jupiter.api.Test;
 class OpsByHandTest {
   private static final Backend[] BACKENDS = {new ScalarBackend(), new CpuBackend(2)};
 
-  private static DeviceBuffer buffer(Backend b, float... values) {
-    DeviceBuffer buf = b.allocate(values.length);
-    b.copyIn(MemorySegment.ofArray(values), buf, 0);
-    return buf;
-  }
-
-  private static float[] read(Backend b, DeviceBuffer buf, int n) {
-    float[] out = new float[n];
-    b.copyOut(buf, 0, MemorySegment.ofArray(out));
-    return out;
-  }
-
   private static DeviceWeight vector(Backend b, float... values) {
     return b.upload(new TensorData("w", DType.F32, new long[] {values.length},
         Encode.store(values, DType.F32), null), null);
@@ -43,17 +31,17 @@ class OpsByHandTest {
   void rmsNormPutsEpsInsideTheRootAndMultipliesByTheWeight() {
     for (Backend b : BACKENDS) {
       // mean of squares of [1,2,3,4] is 7.5; with eps 0.5 the root is sqrt(8)
-      DeviceBuffer x = buffer(b, 1, 2, 3, 4);
+      DeviceBuffer x = DeviceBuffers.of(b, 1, 2, 3, 4);
       b.rmsNorm(x, vector(b, 1, 1, 2, 0.5f), x, 1, 0.5f);
       double r = Math.sqrt(8);
       assertArrayEquals(new float[] {(float) (1 / r), (float) (2 / r), (float) (6 / r),
-          (float) (2 / r)}, read(b, x, 4), 1e-6f, b.name());
+          (float) (2 / r)}, DeviceBuffers.read(b, x, 4), 1e-6f, b.name());
       // per head: two groups of two, each normalised on its own
-      DeviceBuffer h = buffer(b, 3, 4, 6, 8);
+      DeviceBuffer h = DeviceBuffers.of(b, 3, 4, 6, 8);
       b.rmsNorm(h, vector(b, 1, 1), h, 2, 0f);
       double rh = Math.sqrt(12.5);
       assertArrayEquals(new float[] {(float) (3 / rh), (float) (4 / rh), (float) (3 / rh),
-          (float) (4 / rh)}, read(b, h, 4), 1e-6f, b.name());
+          (float) (4 / rh)}, DeviceBuffers.read(b, h, 4), 1e-6f, b.name());
     }
   }
 
@@ -66,7 +54,7 @@ class OpsByHandTest {
     cache.admit(List.of(new KvExtent("s", 0, 3)));
     BatchLayout layout = cache.layout(List.of(new KvExtent("s", 2, 1)));
     for (Backend b : BACKENDS) {
-      DeviceBuffer x = buffer(b, 1, 2, 3, 4);
+      DeviceBuffer x = DeviceBuffers.of(b, 1, 2, 3, 4);
       b.rope(x, 1, rope, layout);
       float[] expected = {
         (float) (1 * Math.cos(2) - 3 * Math.sin(2)),
@@ -74,7 +62,7 @@ class OpsByHandTest {
         (float) (3 * Math.cos(2) + 1 * Math.sin(2)),
         (float) (4 * Math.cos(0.2) + 2 * Math.sin(0.2))
       };
-      assertArrayEquals(expected, read(b, x, 4), 1e-6f, b.name());
+      assertArrayEquals(expected, DeviceBuffers.read(b, x, 4), 1e-6f, b.name());
     }
   }
 
@@ -89,10 +77,10 @@ class OpsByHandTest {
       try (KvStore kv = b.allocateKv(new KvGeometry(1, 2, 2, 2, 2, DType.F32))) {
         // token 0: k = 0 for both heads, v head0 = (1,2), v head1 = (3,4)
         // token 1: k head0 = (0,0), k head1 = (0,0); v head0 = (5,6), v head1 = (7,8)
-        DeviceBuffer k = buffer(b, 0, 0, 0, 0, 0, 0, 0, 0);
-        DeviceBuffer v = buffer(b, 1, 2, 3, 4, 5, 6, 7, 8);
+        DeviceBuffer k = DeviceBuffers.of(b, 0, 0, 0, 0, 0, 0, 0, 0);
+        DeviceBuffer v = DeviceBuffers.of(b, 1, 2, 3, 4, 5, 6, 7, 8);
         b.kvWrite(kv, 0, k, v, layout);
-        DeviceBuffer q = buffer(b, new float[2 * 4 * 2]);
+        DeviceBuffer q = DeviceBuffers.of(b, new float[2 * 4 * 2]);
         DeviceBuffer out = b.allocate(2 * 4 * 2);
         b.attention(kv, 0, q, out, 4, layout);
         // zero scores: row 0 sees only token 0; row 1 averages tokens 0 and 1.
@@ -100,7 +88,7 @@ class OpsByHandTest {
         assertArrayEquals(new float[] {
           1, 2, 1, 2, 3, 4, 3, 4,
           3, 4, 3, 4, 5, 6, 5, 6
-        }, read(b, out, 16), 1e-6f, b.name());
+        }, DeviceBuffers.read(b, out, 16), 1e-6f, b.name());
       }
     }
   }
