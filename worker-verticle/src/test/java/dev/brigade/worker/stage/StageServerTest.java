@@ -15,6 +15,7 @@ import dev.brigade.protocol.wire.Sampling;
 import dev.brigade.protocol.wire.SequenceError;
 import dev.brigade.protocol.wire.StartSequence;
 import dev.brigade.protocol.wire.TokenEvent;
+import dev.brigade.protocol.wire.Wire;
 import dev.brigade.protocol.cluster.ClusterBootstrap;
 import dev.brigade.protocol.cluster.ClusterOptions;
 import io.vertx.core.Vertx;
@@ -89,8 +90,10 @@ class StageServerTest {
 
     var a = tokens.expect("conc-a");
     var b = tokens.expect("conc-b");
-    send(start("conc-a", PROMPT, toWire(seeded), 10));
-    send(start("conc-b", other, Sampling.greedy(), 10));
+    // Both starts in one BATCH frame: the stage applies a batch before its next forward, so the
+    // two sequences share their forwards by construction, not by how fast the messages arrive.
+    cluster.gateway.eventBus().send(Addresses.workerStage("w0"), Wire.encodeBatch(List.of(
+        start("conc-a", PROMPT, toWire(seeded), 10), start("conc-b", other, Sampling.greedy(), 10))));
     assertEquals(aloneA, a.get(120, TimeUnit.SECONDS).tokens());
     assertEquals(aloneB, b.get(120, TimeUnit.SECONDS).tokens());
     assertTrue(cluster.stages.get(0).figures().meanBatchEntries() > 1.0,
