@@ -77,6 +77,9 @@ public final class MeshBench {
   public record Report(String model, String backend, int cores, String stageMode, int concurrency,
       String loadBefore, String loadAfter, List<StageRun> runs) {}
 
+  /** Round trips to each stage before the first measurement (see {@link Mesh#warmTransport}). */
+  private static final int TRANSPORT_WARMUP_ROUND_TRIPS = 3000;
+
   private final Options o;
   private final ModelConfig config;
   private final int[] prompt;
@@ -115,6 +118,7 @@ public final class MeshBench {
         SliceChain whole = SliceChain.load(c, BenchStage.backend(o.backend()), config.numLayers(),
             Math.min(config.maxPositionEmbeddings(), o.promptTokens() + o.tokens() + 16), DType.BF16)) {
       singleProcess(whole, o.tokens()); // warm-up: JIT
+      mesh.warmTransport(maxStages);
       for (int stages : o.stageCounts()) {
         runs.add(measure(mesh, whole, stages));
       }
@@ -361,6 +365,23 @@ public final class MeshBench {
         out.add(await(control(nodes.get(s), new JsonObject().put("op", "figures"))));
       }
       return out;
+    }
+
+    /**
+     * Event-bus round trips to every stage until its transport code is compiled, as on a
+     * worker that has been serving for a while. A stage forwards one message per forward, so
+     * the data warm-up alone (a few hundred messages) leaves Vert.x and Netty's receive and
+     * send paths partly interpreted: a hop was measured at 1.1-1.6 ms then, against ~0.4 ms
+     * after a few thousand messages.
+     */
+    void warmTransport(int stages) throws Exception {
+      for (int i = 0; i < TRANSPORT_WARMUP_ROUND_TRIPS; i++) {
+        List<Future<JsonObject>> all = new ArrayList<>();
+        for (int s = 0; s < stages; s++) {
+          all.add(control(nodes.get(s), new JsonObject().put("op", "figures")));
+        }
+        await(Future.all(all));
+      }
     }
 
     /** Median round trip of a figures request to the first {@code stages} nodes, 20 each, one at a time. */
