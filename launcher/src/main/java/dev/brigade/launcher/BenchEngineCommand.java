@@ -84,11 +84,14 @@ public final class BenchEngineCommand implements Callable<Integer> {
     } else {
       out.printf("%s %s, %d layers, %d threads on %s (%d cores)%n", r.preset(), r.dtype(),
           r.layers(), r.threads(), r.machine().cpu(), r.machine().cores());
-      out.printf("memory read bandwidth  %8.2f GB/s%n", r.bandwidthGbS());
+      out.printf("memory read bandwidth  %8.2f GB/s  (median between decode steps; best"
+          + " before decoding %.2f GB/s)%n", r.bandwidthGbS(), r.bestBandwidthGbS());
       out.printf("weights per token      %8.1f MB%n", r.weightBytesPerToken() / 1e6);
       out.printf("bound                  %8.2f tok/s%n", r.boundTokS());
       out.printf("decode (batch 1)       %8.2f tok/s  (%.1f ms, %.0f%% of the bound)%n",
           r.decodeTokS(), r.decodeMs(), 100 * r.ratio());
+      out.printf("                                  (%.0f%% of the bound at the best bandwidth)%n",
+          100 * r.ratioToBest());
       if (r.batch() > 1) {
         out.printf("decode (batch %d)       %8.2f tok/s%n", r.batch(), r.decodeBatchTokS());
       }

@@ -33,7 +33,8 @@ class BenchEngineCommandTest {
     assertEquals(2L * (15_728_640 + 2_304 + 151_936 * 1_024 + 1_024 + 1_024),
         j.get("weight_bytes_per_token").asLong());
     for (String field : new String[] {"decode_tok_s", "decode_batch_tok_s", "prefill_tok_s",
-        "bound_tok_s", "bandwidth_gb_s", "ratio"}) {
+        "bound_tok_s", "bandwidth_gb_s", "ratio", "best_bandwidth_gb_s",
+        "ratio_to_best_bandwidth"}) {
       assertTrue(j.get(field).asDouble() > 0, field + " in " + j);
     }
     double bound = j.get("bandwidth_gb_s").asDouble() * 1e9

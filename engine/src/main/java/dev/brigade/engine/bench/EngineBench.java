@@ -29,6 +29,9 @@ public final class EngineBench {
 
   private EngineBench() {}
 
+  /** Timed batch-1 decode steps between two passes of the bandwidth probe. */
+  static final int STEPS_PER_PROBE = 4;
+
   /** Runs the benchmark; {@code progress} gets one line per phase. */
   public static EngineBenchResult run(EngineBenchOptions o, Consumer<String> progress) {
     ModelConfig config = config(o);
@@ -37,11 +40,27 @@ public final class EngineBench {
 
     progress.accept("measuring memory read bandwidth (" + (o.bandwidthBytes() >> 20) + " MiB, "
         + o.threads() + " threads, best of " + o.bandwidthPasses() + ")");
-    double bandwidth;
-    try (CpuPool pool = new CpuPool(o.threads())) {
-      bandwidth = MemoryBandwidth.measure(pool, o.bandwidthBytes(), o.bandwidthPasses());
+    try (CpuPool probePool = new CpuPool(o.threads());
+        MemoryBandwidth probe = new MemoryBandwidth(o.bandwidthBytes())) {
+      double best = 0;
+      for (int p = 0; p < o.bandwidthPasses(); p++) {
+        best = Math.max(best, probe.pass(probePool));
+      }
+      Bandwidth bandwidth = new Bandwidth(probe, probePool, best);
+      return run(o, config, dtype, machine, bandwidth, progress);
     }
+  }
 
+  /**
+   * The probe kept open through the decode at batch 1, which runs in rounds of {@link
+   * #STEPS_PER_PROBE} steps, each after one more pass: this host's bandwidth drifts from minute
+   * to minute (28 to 37 GB/s within a few minutes was seen), so the bound is taken over the same
+   * minutes as the steps it bounds.
+   */
+  private record Bandwidth(MemoryBandwidth probe, CpuPool pool, double bestBeforeDecode) {}
+
+  private static EngineBenchResult run(EngineBenchOptions o, ModelConfig config, String dtype,
+      MachineInfo machine, Bandwidth bandwidth, Consumer<String> progress) {
     progress.accept("generating " + config.name() + " " + dtype + " with "
         + config.numLayers() + " layers");
     int steps = o.warmup() + o.iterations();
@@ -60,20 +79,22 @@ public final class EngineBench {
       }
       try (model) {
         progress.accept("decode at batch 1: " + o.warmup() + " warm-up and " + o.iterations()
-            + " timed steps");
-        double decodeSeconds = decodeStep(model, 1, o, "d1-");
+            + " timed steps, a bandwidth pass before every " + STEPS_PER_PROBE);
+        List<Double> passes = new ArrayList<>();
+        double decodeSeconds = decodeStep(model, 1, o, "d1-", () -> passes.add(
+            bandwidth.probe().pass(bandwidth.pool())));
         double batchSeconds = 0;
         if (o.batch() > 1) {
           progress.accept("decode at batch " + o.batch());
-          batchSeconds = decodeStep(model, o.batch(), o, "d" + o.batch() + "-");
+          batchSeconds = decodeStep(model, o.batch(), o, "d" + o.batch() + "-", () -> {});
         }
         progress.accept("prefill of " + o.prefillTokens() + " tokens: 1 warm-up and "
             + o.prefillRuns() + " timed chunks");
         double prefillSeconds = prefill(model, o);
-        double bandwidthGbS = bandwidth / 1e9;
+        double duringDecode = median(passes.stream().mapToDouble(Double::doubleValue).toArray());
         return new EngineBenchResult(o.preset(), dtype, config.numLayers(), o.batch(),
-            o.threads(), machine, bandwidthGbS, bytesPerToken, bandwidth / bytesPerToken,
-            1 / decodeSeconds, decodeSeconds * 1e3,
+            o.threads(), machine, duringDecode / 1e9, bandwidth.bestBeforeDecode() / 1e9,
+            bytesPerToken, duringDecode / bytesPerToken, 1 / decodeSeconds, decodeSeconds * 1e3,
             o.batch() > 1 ? o.batch() / batchSeconds : 0, o.prefillTokens() / prefillSeconds,
             o.prefillTokens(), o.warmup(), o.iterations());
       }
@@ -102,10 +123,11 @@ public final class EngineBench {
 
   /**
    * Median seconds of one decode step of {@code batch} sequences (each after a prompt of
-   * {@link #PROMPT} tokens), each step asking for logits of every sequence.
+   * {@link #PROMPT} tokens), each step asking for logits of every sequence; {@code
+   * beforeEachRound} runs untimed before every {@link #STEPS_PER_PROBE} timed steps.
    */
   private static double decodeStep(SliceModel model, int batch, EngineBenchOptions o,
-      String prefix) {
+      String prefix, Runnable beforeEachRound) {
     int vocab = model.config().vocabSize();
     List<SliceInput> prompts = new ArrayList<>();
     for (int s = 0; s < batch; s++) {
@@ -118,6 +140,9 @@ public final class EngineBench {
       for (int s = 0; s < batch; s++) {
         int token = (int) Math.floorMod(31L * step + 1009L * s + 17, vocab);
         inputs.add(SliceInput.ofTokens(prefix + s, PROMPT + step, new int[] {token}, true));
+      }
+      if (step >= o.warmup() && (step - o.warmup()) % STEPS_PER_PROBE == 0) {
+        beforeEachRound.run();
       }
       long start = System.nanoTime();
       model.forward(inputs);

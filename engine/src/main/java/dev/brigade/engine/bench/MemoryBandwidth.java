@@ -18,58 +18,76 @@ import jdk.incubator.vector.VectorSpecies;
  * was measured faster than one stream on this project's machines): the bound uses the faster,
  * so a kernel cannot look better than the memory it reads.
  */
-public final class MemoryBandwidth {
+public final class MemoryBandwidth implements AutoCloseable {
   private static final VectorSpecies<Long> V = LongVector.SPECIES_PREFERRED;
   /** Bytes one thread takes at a time. */
   private static final int CHUNK = 1 << 20;
 
-  private MemoryBandwidth() {}
+  private final Arena arena = Arena.ofShared();
+  private final MemorySegment buffer;
+  private final int chunks;
+  private final AtomicLong sink = new AtomicLong();
+
+  /**
+   * A probe over a fresh buffer of {@code bytes} bytes (rounded down to whole MiB; at least 1
+   * MiB), kept for repeated passes; close it to free the buffer.
+   */
+  public MemoryBandwidth(long bytes) {
+    chunks = (int) Math.max(1, bytes / CHUNK);
+    buffer = arena.allocate((long) chunks * CHUNK, 4096);
+    // Touch every page with non-zero data so the passes read real memory.
+    for (long i = 0; i < buffer.byteSize(); i += 4096) {
+      buffer.set(ValueLayout.JAVA_LONG, i, i * 0x9E3779B97F4A7C15L);
+    }
+  }
 
   /**
    * Best read bandwidth in bytes per second over {@code passes} passes through a fresh buffer
-   * of {@code bytes} bytes (rounded down to whole MiB; at least 1 MiB).
+   * of {@code bytes} bytes.
    */
   public static double measure(CpuPool pool, long bytes, int passes) {
     if (passes < 1) {
       throw new IllegalArgumentException("bandwidth passes must be at least 1, got " + passes);
     }
-    int chunks = (int) Math.max(1, bytes / CHUNK);
-    try (Arena arena = Arena.ofShared()) {
-      MemorySegment buffer = arena.allocate((long) chunks * CHUNK, 4096);
-      // Touch every page with non-zero data so the passes read real memory.
-      for (long i = 0; i < buffer.byteSize(); i += 4096) {
-        buffer.set(ValueLayout.JAVA_LONG, i, i * 0x9E3779B97F4A7C15L);
-      }
-      AtomicLong sink = new AtomicLong();
+    try (MemoryBandwidth probe = new MemoryBandwidth(bytes)) {
       double best = 0;
       for (int p = 0; p < passes; p++) {
-        long start = System.nanoTime();
-        pool.forEach(chunks, 1, (from, to) -> {
-          long s = 0;
-          for (int c = from; c < to; c++) {
-            s += sum(buffer, (long) c * CHUNK, CHUNK);
-          }
-          sink.addAndGet(s);
-        });
-        long nanos = System.nanoTime() - start;
-        best = Math.max(best, buffer.byteSize() * 1e9 / nanos);
-        start = System.nanoTime();
-        pool.forEach(chunks, 1, (from, to) -> {
-          long s = 0;
-          for (int c = from; c < to; c++) {
-            s += sumFourStreams(buffer, (long) c * CHUNK, CHUNK);
-          }
-          sink.addAndGet(s);
-        });
-        nanos = System.nanoTime() - start;
-        best = Math.max(best, buffer.byteSize() * 1e9 / nanos);
-      }
-      if (sink.get() == 42) {
-        // Never true in practice; reading the sink keeps the sums (and the loads) alive.
-        System.err.print("");
+        best = Math.max(best, probe.pass(pool));
       }
       return best;
     }
+  }
+
+  /** One pass in each access pattern; the faster one's bytes per second. */
+  public double pass(CpuPool pool) {
+    long start = System.nanoTime();
+    pool.forEach(chunks, 1, (from, to) -> {
+      long s = 0;
+      for (int c = from; c < to; c++) {
+        s += sum(buffer, (long) c * CHUNK, CHUNK);
+      }
+      sink.addAndGet(s);
+    });
+    double oneStream = buffer.byteSize() * 1e9 / (System.nanoTime() - start);
+    start = System.nanoTime();
+    pool.forEach(chunks, 1, (from, to) -> {
+      long s = 0;
+      for (int c = from; c < to; c++) {
+        s += sumFourStreams(buffer, (long) c * CHUNK, CHUNK);
+      }
+      sink.addAndGet(s);
+    });
+    double fourStreams = buffer.byteSize() * 1e9 / (System.nanoTime() - start);
+    return Math.max(oneStream, fourStreams);
+  }
+
+  @Override
+  public void close() {
+    if (sink.get() == 42) {
+      // Never true in practice; reading the sink keeps the sums (and the loads) alive.
+      System.err.print("");
+    }
+    arena.close();
   }
 
   /** Sum of the longs in [at, at + n), its four quarters read side by side. */
