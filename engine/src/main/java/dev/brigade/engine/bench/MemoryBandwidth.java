@@ -60,25 +60,27 @@ public final class MemoryBandwidth implements AutoCloseable {
 
   /** One pass in each access pattern; the faster one's bytes per second. */
   public double pass(CpuPool pool) {
+    return Math.max(timedPass(pool, MemoryBandwidth::sum),
+        timedPass(pool, MemoryBandwidth::sumFourStreams));
+  }
+
+  /** Sums the longs of [at, at + n) of a segment in some access pattern. */
+  @FunctionalInterface
+  private interface ChunkReader {
+    long sum(MemorySegment seg, long at, int n);
+  }
+
+  /** Bytes per second of one pass over the buffer, every chunk read by {@code reader}. */
+  private double timedPass(CpuPool pool, ChunkReader reader) {
     long start = System.nanoTime();
     pool.forEach(chunks, 1, (from, to) -> {
       long s = 0;
       for (int c = from; c < to; c++) {
-        s += sum(buffer, (long) c * CHUNK, CHUNK);
+        s += reader.sum(buffer, (long) c * CHUNK, CHUNK);
       }
       sink.addAndGet(s);
     });
-    double oneStream = buffer.byteSize() * 1e9 / (System.nanoTime() - start);
-    start = System.nanoTime();
-    pool.forEach(chunks, 1, (from, to) -> {
-      long s = 0;
-      for (int c = from; c < to; c++) {
-        s += sumFourStreams(buffer, (long) c * CHUNK, CHUNK);
-      }
-      sink.addAndGet(s);
-    });
-    double fourStreams = buffer.byteSize() * 1e9 / (System.nanoTime() - start);
-    return Math.max(oneStream, fourStreams);
+    return buffer.byteSize() * 1e9 / (System.nanoTime() - start);
   }
 
   @Override
