@@ -2,6 +2,7 @@ package dev.brigade.engine.backend;
 
 import dev.brigade.engine.backend.cpu.CpuPool;
 import dev.brigade.engine.backend.cpu.MatmulKernels;
+import dev.brigade.engine.backend.cpu.SiluKernels;
 import dev.brigade.engine.backend.cpu.WeightMatrix;
 import dev.brigade.engine.numeric.Bf16;
 import java.util.function.IntConsumer;
@@ -229,13 +230,8 @@ public final class CpuBackend extends HostBackend {
     float[] o = HostBuffer.of(out, count, "siluMul output").data;
     int n = (int) count;
     int chunk = 4096;
-    parallel((n + chunk - 1) / chunk, count * 16, task -> {
-      int end = Math.min(n, (task + 1) * chunk);
-      for (int i = task * chunk; i < end; i++) {
-        float x = g[i];
-        o[i] = x / (1f + (float) StrictMath.exp(-x)) * u[i];
-      }
-    });
+    parallel((n + chunk - 1) / chunk, count * 16,
+        task -> SiluKernels.siluMul(g, u, o, task * chunk, Math.min(n, (task + 1) * chunk)));
   }
 
   @Override
