@@ -2,7 +2,7 @@ package dev.brigade.engine.backend;
 
 import dev.brigade.engine.backend.cpu.CpuPool;
 import dev.brigade.engine.backend.cpu.MatmulKernels;
-import dev.brigade.engine.backend.cpu.SiluKernels;
+import dev.brigade.engine.backend.cpu.ExpKernels;
 import dev.brigade.engine.backend.cpu.WeightMatrix;
 import dev.brigade.engine.numeric.Bf16;
 import java.util.function.IntConsumer;
@@ -211,9 +211,9 @@ public final class CpuBackend extends HostBackend {
         max = Math.max(max, scores[t]);
       }
       // softmax in fp32, then out = sum_t p_t v_t in position order
+      ExpKernels.expShifted(scores, pos + 1, max);
       float sum = 0;
       for (int t = 0; t <= pos; t++) {
-        scores[t] = (float) StrictMath.exp(scores[t] - max);
         sum += scores[t];
       }
       for (int t = 0; t <= pos; t++) {
@@ -231,7 +231,7 @@ public final class CpuBackend extends HostBackend {
     int n = (int) count;
     int chunk = 4096;
     parallel((n + chunk - 1) / chunk, count * 16,
-        task -> SiluKernels.siluMul(g, u, o, task * chunk, Math.min(n, (task + 1) * chunk)));
+        task -> ExpKernels.siluMul(g, u, o, task * chunk, Math.min(n, (task + 1) * chunk)));
   }
 
   @Override

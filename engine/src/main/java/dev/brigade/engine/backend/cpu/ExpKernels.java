@@ -8,20 +8,22 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * SwiGLU's silu(g) * u = g / (1 + e^-g) * u with e^x computed from float multiply-adds, the same
- * operations in the vector lanes and in the scalar tail: StrictMath.exp per element (software,
- * one call each) took about 5% of a 0.6B decode step. Every operation is IEEE float arithmetic
- * or a fused multiply-add, which Java defines exactly, so the result is the same bits on every
- * machine (a sequence resumed on another node continues identically) and for every batch layout.
+ * The CPU backend's uses of e^x - SwiGLU's silu(g) * u = g / (1 + e^-g) * u and attention's
+ * softmax weights - with e^x computed from float multiply-adds, the same operations in the
+ * vector lanes and in the scalar tail. StrictMath.exp per element (software, one call each)
+ * took about 5% of a 0.6B decode step in silu alone, and softmax calls it once per context
+ * position per head. Every operation is IEEE float arithmetic or a fused multiply-add, which
+ * Java defines exactly, so the results are the same bits on every machine (a sequence resumed
+ * on another node continues identically) and for every batch layout.
  *
  * <p>e^x: x clamped to [-86, 89] (e^-86 is still a normal float; from 88.73 up the result is
  * infinite, as a float e^x is), n = x log2(e) rounded half away from zero, r = x - n ln2 in two
  * fused steps (|r| <= ln2/2), e^r by its Taylor polynomial to degree 7 (truncation under 2^-26
  * relative), times 2^(n-1) built from the exponent bits, times 2 (so n = 128 still works).
- * Within about 1 ulp of the true value.
+ * Within about 1 ulp of the true value; below -86, where e^x is under 2^-124, it returns e^-86.
  */
-public final class SiluKernels {
-  private SiluKernels() {}
+public final class ExpKernels {
+  private ExpKernels() {}
 
   private static final float LOG2E = 1.44269504f;
   /** ln 2 split so that n * LN2_HI is exact for the n that occur. */
@@ -47,6 +49,17 @@ public final class SiluKernels {
     for (; i < to; i++) {
       float x = g[i];
       o[i] = x / (exp(-x) + 1f) * u[i];
+    }
+  }
+
+  /** v[i] = e^(v[i] - shift) for i in [0, n): softmax's weights before they are normalised. */
+  public static void expShifted(float[] v, int n, float shift) {
+    int i = 0;
+    for (int end = n - L; i <= end; i += L) {
+      exp(FloatVector.fromArray(F, v, i).sub(shift)).intoArray(v, i);
+    }
+    for (; i < n; i++) {
+      v[i] = exp(v[i] - shift);
     }
   }
 

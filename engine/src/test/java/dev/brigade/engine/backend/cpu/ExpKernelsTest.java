@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
-class SiluKernelsTest {
+class ExpKernelsTest {
 
   /** Inputs across the whole range, with the edges of the clamp and of rounding. */
   private static float[] inputs() {
@@ -28,9 +28,9 @@ class SiluKernelsTest {
     float[] x = inputs();
     float[] lanes = new float[Simd.L];
     for (int i = 0; i + Simd.L <= x.length; i += Simd.L) {
-      SiluKernels.exp(FloatVector.fromArray(Simd.F, x, i)).intoArray(lanes, 0);
+      ExpKernels.exp(FloatVector.fromArray(Simd.F, x, i)).intoArray(lanes, 0);
       for (int j = 0; j < Simd.L; j++) {
-        assertEquals(Float.floatToRawIntBits(SiluKernels.exp(x[i + j])),
+        assertEquals(Float.floatToRawIntBits(ExpKernels.exp(x[i + j])),
             Float.floatToRawIntBits(lanes[j]), "exp(" + x[i + j] + ")");
       }
     }
@@ -40,16 +40,30 @@ class SiluKernelsTest {
   void expIsWithinTwoUlpsWhereTheResultIsANormalFloat() {
     for (float x : inputs()) {
       double exact = Math.exp(x);
-      float got = SiluKernels.exp(x);
+      float got = ExpKernels.exp(x);
       if (x < -86 || exact > Float.MAX_VALUE) {
         continue; // clamped below; infinite above
       }
       assertTrue(Math.abs(got - exact) <= 2 * Math.ulp((float) exact), "exp(" + x + ") = " + got + ", exactly " + exact);
     }
-    assertEquals(Float.POSITIVE_INFINITY, SiluKernels.exp(88.73f));
-    assertEquals(Float.POSITIVE_INFINITY, SiluKernels.exp(Float.POSITIVE_INFINITY));
-    assertEquals(1f, SiluKernels.exp(0f));
-    assertTrue(Float.isNaN(SiluKernels.exp(Float.NaN)));
+    assertEquals(Float.POSITIVE_INFINITY, ExpKernels.exp(88.73f));
+    assertEquals(Float.POSITIVE_INFINITY, ExpKernels.exp(Float.POSITIVE_INFINITY));
+    assertEquals(1f, ExpKernels.exp(0f));
+    assertTrue(Float.isNaN(ExpKernels.exp(Float.NaN)));
+  }
+
+  @Test
+  void softmaxExponentialsAreTheScalarOnesForEveryLength() {
+    float[] scores = inputs();
+    for (int n : new int[] {1, 15, 16, 17, 100, 1000}) {
+      float[] v = java.util.Arrays.copyOf(scores, n);
+      float shift = 3.5f;
+      ExpKernels.expShifted(v, n, shift);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Float.floatToRawIntBits(ExpKernels.exp(scores[i] - shift)),
+            Float.floatToRawIntBits(v[i]), "n " + n + ", at " + i);
+      }
+    }
   }
 
   @Test
@@ -61,10 +75,10 @@ class SiluKernelsTest {
       u[i] = (float) rnd.nextGaussian();
     }
     float[] whole = new float[g.length];
-    SiluKernels.siluMul(g, u, whole, 0, g.length);
+    ExpKernels.siluMul(g, u, whole, 0, g.length);
     float[] pieces = new float[g.length];
     for (int from = 0; from < g.length; from += 37) { // odd cuts: lanes and tails fall elsewhere
-      SiluKernels.siluMul(g, u, pieces, from, Math.min(g.length, from + 37));
+      ExpKernels.siluMul(g, u, pieces, from, Math.min(g.length, from + 37));
     }
     for (int i = 0; i < g.length; i++) {
       assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(pieces[i]), "at " + i);
