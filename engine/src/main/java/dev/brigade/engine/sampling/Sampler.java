@@ -1,5 +1,6 @@
 package dev.brigade.engine.sampling;
 
+import dev.brigade.engine.numeric.FloatExp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
