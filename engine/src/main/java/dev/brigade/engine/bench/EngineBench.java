@@ -42,11 +42,7 @@ public final class EngineBench {
         + o.threads() + " threads, best of " + o.bandwidthPasses() + ")");
     try (CpuPool probePool = new CpuPool(o.threads());
         MemoryBandwidth probe = new MemoryBandwidth(o.bandwidthBytes())) {
-      double best = 0;
-      for (int p = 0; p < o.bandwidthPasses(); p++) {
-        best = Math.max(best, probe.pass(probePool));
-      }
-      Bandwidth bandwidth = new Bandwidth(probe, probePool, best);
+      Bandwidth bandwidth = new Bandwidth(probe, probePool, probe.best(probePool, o.bandwidthPasses()));
       return run(o, config, dtype, machine, bandwidth, progress);
     }
   }

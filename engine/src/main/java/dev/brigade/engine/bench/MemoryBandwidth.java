@@ -41,21 +41,16 @@ public final class MemoryBandwidth implements AutoCloseable {
     }
   }
 
-  /**
-   * Best read bandwidth in bytes per second over {@code passes} passes through a fresh buffer
-   * of {@code bytes} bytes.
-   */
-  public static double measure(CpuPool pool, long bytes, int passes) {
+  /** The best of {@code passes} passes, in bytes per second. */
+  public double best(CpuPool pool, int passes) {
     if (passes < 1) {
       throw new IllegalArgumentException("bandwidth passes must be at least 1, got " + passes);
     }
-    try (MemoryBandwidth probe = new MemoryBandwidth(bytes)) {
-      double best = 0;
-      for (int p = 0; p < passes; p++) {
-        best = Math.max(best, probe.pass(pool));
-      }
-      return best;
+    double best = 0;
+    for (int p = 0; p < passes; p++) {
+      best = Math.max(best, pass(pool));
     }
+    return best;
   }
 
   /** One pass in each access pattern; the faster one's bytes per second. */
