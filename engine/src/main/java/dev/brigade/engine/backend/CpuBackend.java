@@ -1,8 +1,8 @@
 package dev.brigade.engine.backend;
 
 import dev.brigade.engine.backend.cpu.CpuPool;
-import dev.brigade.engine.backend.cpu.MatmulKernels;
 import dev.brigade.engine.backend.cpu.ExpKernels;
+import dev.brigade.engine.backend.cpu.MatmulKernels;
 import dev.brigade.engine.backend.cpu.WeightMatrix;
 import dev.brigade.engine.numeric.Bf16;
 import java.util.function.IntConsumer;

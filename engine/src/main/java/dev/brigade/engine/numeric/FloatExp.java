@@ -9,15 +9,19 @@ package dev.brigade.engine.numeric;
  */
 public final class FloatExp {
 
-  private static final float LOG2E = 1.44269504f;
-  private static final float LN2_HI = 0.693359375f; // few bits, so k * LN2_HI is exact
-  private static final float LN2_LO = -2.12194440e-4f;
+  /** The constants of the range reduction, public for the vector form, which must use them. */
+  public static final float LOG2E = 1.44269504f;
+  public static final float LN2_HI = 0.693359375f; // few bits, so k * LN2_HI is exact
+  public static final float LN2_LO = -2.12194440e-4f;
+  /** Below this e^x is under the smallest normal float and returned as 0; above the next, infinite. */
+  public static final float MIN_X = -87.33f;
+  public static final float MAX_X = 88.72f;
 
   private FloatExp() {}
 
   public static float exp(float x) {
-    if (x < -87.33f) return 0f; // below the smallest normal float: flushed to zero
-    if (x > 88.72f) return Float.POSITIVE_INFINITY;
+    if (x < MIN_X) return 0f; // below the smallest normal float: flushed to zero
+    if (x > MAX_X) return Float.POSITIVE_INFINITY;
     if (x != x) return x;
     int k = Math.round(x * LOG2E);
     float r = (x - k * LN2_HI) - k * LN2_LO; // |r| <= ln2 / 2

@@ -19,10 +19,6 @@ import jdk.incubator.vector.VectorOperators;
 public final class ExpKernels {
   private ExpKernels() {}
 
-  private static final float LOG2E = 1.44269504f;
-  private static final float LN2_HI = 0.693359375f;
-  private static final float LN2_LO = -2.12194440e-4f;
-
   /** o[i] = silu(g[i]) * u[i] for i in [from, to). */
   public static void siluMul(float[] g, float[] u, float[] o, int from, int to) {
     int i = from;
@@ -50,12 +46,12 @@ public final class ExpKernels {
 
   /** {@link FloatExp#exp} in every lane, the same operations in the same order. */
   static FloatVector exp(FloatVector x) {
-    FloatVector t = x.mul(LOG2E);
+    FloatVector t = x.mul(FloatExp.LOG2E);
     // Math.round(t) exactly: floor(t), plus one when the (exact) fraction is at least 1/2
     FloatVector f = (FloatVector) t.convert(VectorOperators.F2I, 0).convert(VectorOperators.I2F, 0);
     f = f.sub(1f, f.compare(VectorOperators.GT, t)); // truncation rounded negatives up
     FloatVector k = f.add(1f, t.sub(f).compare(VectorOperators.GE, 0.5f));
-    FloatVector r = x.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+    FloatVector r = x.sub(k.mul(FloatExp.LN2_HI)).sub(k.mul(FloatExp.LN2_LO));
     FloatVector p = r.mul(1f / 720).add(1f / 120);
     p = r.mul(p).add(1f / 24);
     p = r.mul(p).add(1f / 6);
@@ -66,8 +62,8 @@ public final class ExpKernels {
     FloatVector e = p.mul(bits.reinterpretAsFloats());
     // FloatExp's range checks, in its order: NaN stays, above the largest is infinite, below the
     // smallest normal is zero
-    e = e.blend(0f, x.compare(VectorOperators.LT, -87.33f));
-    e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72f));
+    e = e.blend(0f, x.compare(VectorOperators.LT, FloatExp.MIN_X));
+    e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, FloatExp.MAX_X));
     return e.blend(x, x.compare(VectorOperators.NE, x));
   }
 }
