@@ -53,10 +53,6 @@ public final class Router {
     return p.tokenSeconds() + leasedTokens * model.secondsPerLeasedToken(p);
   }
 
-  public static double expectedSeconds(PipelineSpec p, long leasedTokens, int batchWidth) {
-    return expectedSeconds(p, leasedTokens, queue(batchWidth));
-  }
-
   /** True if the pipeline can take a sequence needing {@code tokens} of KV room now. */
   public static boolean hasRoom(PipelineSpec p, Leases leases, long tokens) {
     return leases.leasedTokens(p.id()) + tokens <= p.tokenCapacity();
