@@ -15,9 +15,9 @@ import java.util.Set;
  * missing stage is given to one standby node that can hold exactly that slice (every other
  * stage keeps its slice and stays loaded); if no such node exists, the survivors and as few
  * standby nodes as needed are re-split by water-filling (the survivors' region first); if even
- * that cannot cover the model, the pipeline waits BROKEN and every later join tries again. A join first repairs waiting
- * pipelines, then forms new ones from standby when together they can. Each event costs
- * O((broken pipelines + stages) * log n).
+ * that cannot cover the model, the pipeline waits BROKEN and every later join tries again. A
+ * join first repairs waiting pipelines, then forms new ones from standby when together they
+ * can. Each event costs O((broken pipelines + stages) * log n).
  */
 public final class Repairer {
   /** Standby nodes tried per missing stage (smallest fitting first, the region's first). */
