@@ -1,6 +1,7 @@
 package dev.brigade.engine.backend;
 
 import dev.brigade.engine.model.DType;
+import dev.brigade.engine.numeric.Bf16;
 import dev.brigade.engine.numeric.FloatCodec;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -52,6 +53,69 @@ final class CpuKernels {
       sum += lanes[j];
     }
     return sum;
+  }
+
+  /**
+   * src[from, from + n) as bf16 at element {@code e} of a segment of shorts, each value rounded
+   * exactly as {@link dev.brigade.engine.numeric.Bf16#fromFloat} does (to nearest, ties to
+   * even; NaN kept quiet with its sign).
+   */
+  static void storeBf16(float[] src, int from, MemorySegment seg, long e, int n) {
+    int full = n - n % L;
+    for (int i = 0; i < full; i += L) {
+      IntVector bits = FloatVector.fromArray(F, src, from + i).reinterpretAsInts();
+      IntVector rounded = bits.add(bits.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF))
+          .lanewise(VectorOperators.LSHR, 16);
+      IntVector nan = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
+      IntVector code = rounded.blend(nan, bits.and(0x7FFFFFFF).compare(VectorOperators.GT,
+          0x7F800000));
+      code.convertShape(VectorOperators.I2S, S, 0).reinterpretAsShorts()
+          .intoMemorySegment(seg, (e + i) * 2, LE);
+    }
+    for (int i = full; i < n; i++) {
+      seg.setAtIndex(HostWeight.SHORT, e + i, Bf16.fromFloat(src[from + i]));
+    }
+  }
+
+  /** out[from + j] = w[j] * (x[from + j] * scale) for j < n, rounded as the scalar expression. */
+  static void scaleByWeight(float[] x, int from, float scale, float[] w, float[] out, int n) {
+    int full = n - n % L;
+    FloatVector s = FloatVector.broadcast(F, scale);
+    for (int j = 0; j < full; j += L) {
+      FloatVector.fromArray(F, w, j).mul(FloatVector.fromArray(F, x, from + j).mul(s))
+          .intoArray(out, from + j);
+    }
+    for (int j = full; j < n; j++) {
+      out[from + j] = w[j] * (x[from + j] * scale);
+    }
+  }
+
+  /**
+   * Rotate-half RoPE of {@code heads} head vectors of d values from x[from]: with a = x[i] and
+   * b = x[i + d/2], x[i] = a cos_i - b sin_i and x[i + d/2] = b cos_i + a sin_i, the angles at
+   * cos[at + i], sin[at + i]. Products rounded separately, as the scalar expression.
+   */
+  static void rotateHalf(float[] x, int from, int heads, int d, float[] cos, float[] sin,
+      int at) {
+    int half = d / 2;
+    int full = half - half % L;
+    for (int h = 0; h < heads; h++) {
+      int base = from + h * d;
+      for (int i = 0; i < full; i += L) {
+        FloatVector a = FloatVector.fromArray(F, x, base + i);
+        FloatVector b = FloatVector.fromArray(F, x, base + half + i);
+        FloatVector c = FloatVector.fromArray(F, cos, at + i);
+        FloatVector s = FloatVector.fromArray(F, sin, at + i);
+        a.mul(c).sub(b.mul(s)).intoArray(x, base + i);
+        b.mul(c).add(a.mul(s)).intoArray(x, base + half + i);
+      }
+      for (int i = full; i < half; i++) {
+        float a = x[base + i];
+        float b = x[base + half + i];
+        x[base + i] = a * cos[at + i] - b * sin[at + i];
+        x[base + half + i] = b * cos[at + i] + a * sin[at + i];
+      }
+    }
   }
 
   /** Sum of squares of x[from, from + n) in the fixed lane order. */

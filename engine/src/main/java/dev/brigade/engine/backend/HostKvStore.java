@@ -7,7 +7,11 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * K and V of a paged cache in native memory (it may exceed 2 GiB), laid out
- * [layer][slot][kvHead][headDim] so one token's head vector is contiguous.
+ * [layer][kvHead][slot][headDim]: the head vectors of one KV head sit side by side in slot
+ * order, so attention over a sequence's block of slots reads one sequential run per head that
+ * the hardware prefetcher follows. (With a token's heads side by side instead, successive
+ * positions of one head were a whole row of heads apart, two to a 4 KiB page; decode attention
+ * of the 0.6B shape at ~120 tokens of context took 4.4-5.1 ms a step that way, 3.0 ms this way.)
  */
 final class HostKvStore implements KvStore {
   private final KvGeometry geometry;
@@ -27,24 +31,38 @@ final class HostKvStore implements KvStore {
     this.rowWidth = geometry.kvHeads() * geometry.headDim();
   }
 
-  /** Element index of (layer, slot, head, 0). */
+  /** Element index of (layer, head, slot, 0). */
   long index(int layer, int slot, int head) {
-    return (((long) layer * geometry.slots() + slot) * geometry.kvHeads() + head)
+    return (((long) layer * geometry.kvHeads() + head) * geometry.slots() + slot)
         * geometry.headDim();
+  }
+
+  /**
+   * Stores one token's keys and values, every KV head's vector from k[from, from + rowWidth)
+   * and v[from, from + rowWidth) (heads side by side, as the projections produce them).
+   */
+  void write(int layer, int slot, float[] k, float[] v, int from) {
+    if (slot < 0 || slot >= geometry.slots()) {
+      throw new IllegalArgumentException("KV slot " + slot + " outside the store");
+    }
+    int d = geometry.headDim();
+    for (int h = 0; h < geometry.kvHeads(); h++) {
+      long base = index(layer, slot, h);
+      int src = from + h * d;
+      if (bf16) {
+        CpuKernels.storeBf16(k, src, keys, base, d);
+        CpuKernels.storeBf16(v, src, values, base, d);
+      } else {
+        MemorySegment.copy(k, src, keys, HostWeight.FLOAT, base * 4, d);
+        MemorySegment.copy(v, src, values, HostWeight.FLOAT, base * 4, d);
+      }
+    }
   }
 
   float get(MemorySegment segment, long index) {
     return bf16
         ? Bf16.toFloat(segment.getAtIndex(HostWeight.SHORT, index))
         : segment.getAtIndex(HostWeight.FLOAT, index);
-  }
-
-  void set(MemorySegment segment, long index, float value) {
-    if (bf16) {
-      segment.setAtIndex(HostWeight.SHORT, index, Bf16.fromFloat(value));
-    } else {
-      segment.setAtIndex(HostWeight.FLOAT, index, value);
-    }
   }
 
   static HostKvStore of(KvStore kv, int layer) {

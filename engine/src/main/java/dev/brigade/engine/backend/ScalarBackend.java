@@ -89,20 +89,11 @@ public final class ScalarBackend extends HostBackend {
   @Override
   public void kvWrite(KvStore kv, int layer, DeviceBuffer k, DeviceBuffer v, BatchLayout layout) {
     HostKvStore store = HostKvStore.of(kv, layer);
-    KvGeometry g = store.geometry();
     int width = store.rowWidth;
     float[] ks = HostBuffer.of(k, (long) layout.rows() * width, "kvWrite keys").data;
     float[] vs = HostBuffer.of(v, (long) layout.rows() * width, "kvWrite values").data;
     for (int r = 0; r < layout.rows(); r++) {
-      int slot = layout.slots()[r];
-      if (slot < 0 || slot >= g.slots()) {
-        throw new IllegalArgumentException("KV slot " + slot + " outside the store");
-      }
-      long base = store.index(layer, slot, 0);
-      for (int j = 0; j < width; j++) {
-        store.set(store.keys, base + j, ks[r * width + j]);
-        store.set(store.values, base + j, vs[r * width + j]);
-      }
+      store.write(layer, layout.slots()[r], ks, vs, r * width);
     }
   }
 
