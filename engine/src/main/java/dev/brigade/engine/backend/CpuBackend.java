@@ -207,8 +207,7 @@ public final class CpuBackend extends HostBackend {
       // scores[t] = q . k_t / sqrt(d) over the row's own sequence, t = 0..pos
       long[] kvRows = new long[pos + 1]; // element index of k_t / v_t in the store
       float[] scores = new float[pos + 1];
-      float[] lanes = new float[CpuKernels.L];
-      float max = Float.NEGATIVE_INFINITY;
+      float[] lanes = new float[4 * CpuKernels.L];
       long row = 0;
       int leftInBlock = 0;
       for (int t = 0; t <= pos; t++) {
@@ -221,17 +220,26 @@ public final class CpuBackend extends HostBackend {
         }
         leftInBlock--;
         kvRows[t] = row;
-        scores[t] = CpuKernels.dotKv(qs, qBase, store.keys, kvRows[t], d, store.bf16, lanes)
-            * scale;
+      }
+      int t = 0;
+      for (; t + 4 <= pos + 1; t += 4) {
+        CpuKernels.dotKv4(qs, qBase, store.keys, kvRows, t, d, store.bf16, lanes, scores);
+      }
+      for (; t <= pos; t++) {
+        scores[t] = CpuKernels.dotKv(qs, qBase, store.keys, kvRows[t], d, store.bf16, lanes);
+      }
+      float max = Float.NEGATIVE_INFINITY;
+      for (t = 0; t <= pos; t++) {
+        scores[t] *= scale;
         max = Math.max(max, scores[t]);
       }
       // softmax in fp32, then out = sum_t p_t v_t in position order
       ExpKernels.expShifted(scores, pos + 1, max);
       float sum = 0;
-      for (int t = 0; t <= pos; t++) {
+      for (t = 0; t <= pos; t++) {
         sum += scores[t];
       }
-      for (int t = 0; t <= pos; t++) {
+      for (t = 0; t <= pos; t++) {
         scores[t] = scores[t] / sum;
       }
       CpuKernels.weightedSum(scores, kvRows, pos + 1, store.values, d, store.bf16, os, qBase);
