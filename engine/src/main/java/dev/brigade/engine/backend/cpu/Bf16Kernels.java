@@ -23,13 +23,15 @@ import jdk.incubator.vector.IntVector;
  * range apart: four streams in four different pages keep more memory reads in flight than one
  * (measured 1.5-1.9x the single-row kernel's bandwidth on one core).
  *
- * <p>Batches run two weight rows by four activation rows (two by two for a pair left over), so
- * each weight load feeds eight products, over blocks of weight rows small enough to stay in
- * cache while every activation row passes. The first pass over a block would wait on memory
- * with only two streams in flight, so the tiles also read the next block ahead (one int per 64
- * bytes). On the 0.6B shape's weights at batch 8 this took a sweep from 162-172 ms (2x2 tiles)
- * to 133 ms (2x4 with the read-ahead; 150 ms without). A 1x4 tile, and a 2x2 tile over weights
- * widened to f32 first, were measured slower.
+ * <p>Batches run over blocks of weight rows small enough to stay in cache while every
+ * activation row passes. Decode batches (up to {@link #MAX_ROWS_FOR_2X4} rows) use tiles of two
+ * weight rows by four activation rows, eight products per weight load; their first pass over a
+ * block would wait on memory with only two streams in flight, so the tiles also read the next
+ * block ahead (one int per 64 bytes). On the 0.6B shape's weights at batch 8 this took a sweep
+ * from 163-236 ms (2x2 tiles) to 132-171 ms (150 ms without the read-ahead). Prefill chunks
+ * reuse each cached block for many activation rows, and there two by two measured 8-15% faster
+ * (256 rows) than the 2x4 tiles. A 1x4 tile, and a 2x2 tile over weights widened to f32 first,
+ * were measured slower.
  *
  * <p>The loops count the byte offset in a long: with an int column counter and the offset
  * derived from it, C2 kept per-load checks in the loop, and a decode sweep over the 0.6B
@@ -42,6 +44,11 @@ final class Bf16Kernels {
   private static final int GROUP = 2 * L;
   private static final ValueLayout.OfShort BF16 =
       ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(Simd.LE);
+  /**
+   * Batches up to this many rows use the 2x4 tiles with read-ahead; larger ones (prefill
+   * chunks) pass over each cached block many times, where the 2x2 tile measured faster.
+   */
+  private static final int MAX_ROWS_FOR_2X4 = 32;
   /** Weight bytes kept hot while every activation row pair passes over them. */
   private static final long BLOCK_BYTES = 16 * 1024;
 
@@ -69,7 +76,7 @@ final class Bf16Kernels {
       long nextEnd = (long) Math.min(to, o1 + block) * rowBytes;
       int tile = 0;
       int r = 0;
-      for (; r + 4 <= rows; r += 4) {
+      for (; rows <= MAX_ROWS_FOR_2X4 && r + 4 <= rows; r += 4) {
         int o = o0;
         for (; o + 2 <= o1; o += 2, tile++) {
           long ahead = next + tile * rowBytes;
