@@ -227,6 +227,14 @@ public abstract class BackendParitySuite {
     cache.admit(List.of(new KvExtent("b", 1, 10)));
     BatchLayout layout = cache.layout(List.of(new KvExtent("a", 0, 5), new KvExtent("b", 9, 2)));
     float[] x = randomFloats(layout.rows() * 3 * 48, 4);
+    assertRopeMatches(x, rope, layout);
+    // the same layout object at other positions (a backend may keep angles between calls)
+    layout.positions()[0] += 3;
+    layout.positions()[layout.rows() - 1] += 100;
+    assertRopeMatches(x, rope, layout);
+  }
+
+  private void assertRopeMatches(float[] x, RopeTable rope, BatchLayout layout) {
     float[] cpu = rope(backend(), x, rope, layout);
     float[] oracle = rope(SCALAR, x, rope, layout);
     for (int i = 0; i < x.length; i++) {
