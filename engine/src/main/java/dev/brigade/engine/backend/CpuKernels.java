@@ -48,9 +48,14 @@ final class CpuKernels {
    */
   static float sumLanes(FloatVector acc, float[] lanes) {
     acc.intoArray(lanes, 0);
+    return sumLanes(lanes, 0);
+  }
+
+  /** lanes[at, at + L) added one by one in lane order. */
+  private static float sumLanes(float[] lanes, int at) {
     float sum = 0;
     for (int j = 0; j < L; j++) {
-      sum += lanes[j];
+      sum += lanes[at + j];
     }
     return sum;
   }
@@ -144,7 +149,12 @@ final class CpuKernels {
     for (int i = 0; i < full; i += L) {
       acc = FloatVector.fromArray(F, q, qFrom + i).fma(loadKv(kv, e + i, bf16), acc);
     }
-    float sum = sumLanes(acc, lanes);
+    return plusTail(sumLanes(acc, lanes), q, qFrom, kv, e, full, n, bf16);
+  }
+
+  /** sum plus q[qFrom + i] * kv[e + i] for the columns i in [full, n), one by one. */
+  private static float plusTail(float sum, float[] q, int qFrom, MemorySegment kv, long e,
+      int full, int n, boolean bf16) {
     for (int i = full; i < n; i++) {
       sum = Math.fma(q[qFrom + i], kvAt(kv, e + i, bf16), sum);
     }
@@ -180,14 +190,7 @@ final class CpuKernels {
     a2.intoArray(lanes, 2 * L);
     a3.intoArray(lanes, 3 * L);
     for (int j = 0; j < 4; j++) {
-      float sum = 0;
-      for (int l = 0; l < L; l++) {
-        sum += lanes[j * L + l];
-      }
-      for (int i = full; i < n; i++) {
-        sum = Math.fma(q[qFrom + i], kvAt(kv, e[t + j] + i, bf16), sum);
-      }
-      out[t + j] = sum;
+      out[t + j] = plusTail(sumLanes(lanes, j * L), q, qFrom, kv, e[t + j], full, n, bf16);
     }
   }
 
