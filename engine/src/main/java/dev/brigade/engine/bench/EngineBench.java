@@ -42,7 +42,8 @@ public final class EngineBench {
         + o.threads() + " threads, best of " + o.bandwidthPasses() + ")");
     try (CpuPool probePool = new CpuPool(o.threads());
         MemoryBandwidth probe = new MemoryBandwidth(o.bandwidthBytes())) {
-      Bandwidth bandwidth = new Bandwidth(probe, probePool, probe.best(probePool, o.bandwidthPasses()));
+      Bandwidth bandwidth =
+          new Bandwidth(probe, probePool, probe.best(probePool, o.bandwidthPasses()));
       return run(o, config, dtype, machine, bandwidth, progress);
     }
   }

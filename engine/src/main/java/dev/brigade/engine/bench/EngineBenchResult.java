@@ -20,8 +20,8 @@ import java.util.Map;
 public record EngineBenchResult(
     String preset, String dtype, int layers, int batch, int threads, MachineInfo machine,
     double bandwidthGbS, double bestBandwidthGbS, long weightBytesPerToken, double boundTokS,
-    double decodeTokS, double decodeMs, double decodeBatchTokS, double prefillTokS, int prefillTokens,
-    int warmup, int iterations) {
+    double decodeTokS, double decodeMs, double decodeBatchTokS, double prefillTokS,
+    int prefillTokens, int warmup, int iterations) {
 
   /** decode tokens/s at batch 1 over the bound. */
   public double ratio() {

@@ -13,7 +13,10 @@ public final class FloatExp {
   public static final float LOG2E = 1.44269504f;
   public static final float LN2_HI = 0.693359375f; // few bits, so k * LN2_HI is exact
   public static final float LN2_LO = -2.12194440e-4f;
-  /** Below this e^x is under the smallest normal float and returned as 0; above the next, infinite. */
+  /**
+   * Below this e^x is under the smallest normal float and returned as 0; above the next,
+   * infinite.
+   */
   public static final float MIN_X = -87.33f;
   public static final float MAX_X = 88.72f;
 
@@ -25,7 +28,8 @@ public final class FloatExp {
     if (x != x) return x;
     int k = Math.round(x * LOG2E);
     float r = (x - k * LN2_HI) - k * LN2_LO; // |r| <= ln2 / 2
-    float p = 1f + r * (1f + r * (0.5f + r * (1f / 6 + r * (1f / 24 + r * (1f / 120 + r * (1f / 720))))));
+    float p = 1f + r * (1f + r * (0.5f + r * (1f / 6 + r * (1f / 24
+        + r * (1f / 120 + r * (1f / 720))))));
     return p * Float.intBitsToFloat((k + 127) << 23);
   }
 }

@@ -58,7 +58,8 @@ public final class ExpKernels {
     p = r.mul(p).add(0.5f);
     p = r.mul(p).add(1f);
     p = r.mul(p).add(1f);
-    IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+    IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127)
+        .lanewise(VectorOperators.LSHL, 23);
     FloatVector e = p.mul(bits.reinterpretAsFloats());
     // FloatExp's range checks, in its order: NaN stays, above the largest is infinite, below the
     // smallest normal is zero

@@ -47,7 +47,8 @@ class ExpKernelsTest {
       }
       float got = FloatExp.exp(x);
       // FloatExp's stated relative error is about 2e-7 (2-4 ulps)
-      assertTrue(Math.abs(got - exact) <= 2.5e-7 * exact, "exp(" + x + ") = " + got + ", exactly " + exact);
+      assertTrue(Math.abs(got - exact) <= 2.5e-7 * exact,
+          "exp(" + x + ") = " + got + ", exactly " + exact);
     }
     assertEquals(0f, FloatExp.exp(-88f));
     assertEquals(Float.POSITIVE_INFINITY, FloatExp.exp(88.73f));
@@ -84,7 +85,8 @@ class ExpKernelsTest {
       ExpKernels.siluMul(g, u, pieces, from, Math.min(g.length, from + 37));
     }
     for (int i = 0; i < g.length; i++) {
-      assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(pieces[i]), "at " + i);
+      assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(pieces[i]),
+          "at " + i);
       if (Math.abs(g[i]) <= 80) {
         double exact = g[i] / (1 + Math.exp(-g[i])) * u[i];
         assertTrue(Math.abs(whole[i] - exact) <= 5e-7 * Math.abs(exact) + Float.MIN_NORMAL,
