@@ -26,6 +26,21 @@ final class Fp8Kernels {
   private static final int GROUP = 4 * L;
 
   /**
+   * Whether groups widen through {@link E4m3Tables} (same bits, fewer operations). Set where
+   * that is fast; tests switch it to check both ways.
+   */
+  private static volatile boolean tables = E4m3Tables.FAST_HERE;
+
+  /** Switches the table widening on where it is {@link E4m3Tables#POSSIBLE}, or off. */
+  static void useTables(boolean on) {
+    tables = on && E4m3Tables.POSSIBLE;
+  }
+
+  static boolean usesTables() {
+    return tables;
+  }
+
+  /**
    * Weight row o with the (permuted) activation row at xp[0]; lanes is scratch of 2L floats.
    * Two passes over the row (the
    * second reads it from cache), slots 0 and 1 then slots 2 and 3: four conversions in one
@@ -34,6 +49,9 @@ final class Fp8Kernels {
    * values one pass would.
    */
   static float row(WeightMatrix w, int o, float[] xp, float[] lanes) {
+    if (tables) {
+      return Fp8TableKernels.row(w, o, xp, lanes);
+    }
     slots01(w, o, xp, lanes);
     slots23(w, o, xp, lanes);
     FloatVector.fromArray(F, lanes, 0).add(FloatVector.fromArray(F, lanes, L))
@@ -94,6 +112,10 @@ final class Fp8Kernels {
    * slots one after another, then the remaining columns in column order.
    */
   static void widen(WeightMatrix w, int o, float[] dst, int at) {
+    if (tables) {
+      Fp8TableKernels.widen(w, o, dst, at);
+      return;
+    }
     widen01(w, o, dst, at);
     widen23(w, o, dst, at);
   }

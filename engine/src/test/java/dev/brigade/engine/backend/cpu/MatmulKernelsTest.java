@@ -3,6 +3,7 @@ package dev.brigade.engine.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.brigade.engine.backend.DeviceBuffer;
 import dev.brigade.engine.backend.DeviceWeight;
@@ -13,6 +14,7 @@ import dev.brigade.engine.numeric.FloatCodec;
 import dev.brigade.engine.testing.Encode;
 import dev.brigade.engine.testing.Fp8Block;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -166,6 +168,53 @@ class MatmulKernelsTest {
           assertTrue(2 * value == two[rows + k], what + " (row 2): " + two[rows + k]);
         }
       }
+    }
+  }
+
+  @Test
+  void fp8WideningThroughTablesGivesTheArithmeticBits() {
+    assumeTrue(E4m3Tables.POSSIBLE, "byte tables need 512-bit vectors");
+    boolean before = Fp8Kernels.usesTables();
+    try {
+      // every code in every byte slot: code (r * 7 + c * 13) mod 256, NaN codes replaced by 0
+      for (int[] shape : SHAPES) {
+        int out = shape[0];
+        int in = shape[1];
+        Stored random = Stored.random(DType.F8_E4M3, out, in, out * 7L + in, 1f);
+        MemorySegment codes = random.matrix().data();
+        for (long r = 0; r < out; r++) {
+          for (long c = 0; c < in; c++) {
+            int code = (int) ((r * 7 + c * 13) % 256);
+            codes.set(ValueLayout.JAVA_BYTE, r * in + c, (byte) ((code & 0x7F) == 0x7F ? 0 : code));
+          }
+        }
+        for (int rows : new int[] {1, 2, 5}) {
+          float[] x = gaussian(rows * in, 5 + rows);
+          float[] viaTables = new float[rows * out];
+          Fp8Kernels.useTables(true);
+          MatmulKernels.matmul(random.matrix(), x, viaTables, rows, POOL);
+          float[] arithmetic = new float[rows * out];
+          Fp8Kernels.useTables(false);
+          MatmulKernels.matmul(random.matrix(), x, arithmetic, rows, POOL);
+          assertArrayEquals(arithmetic, viaTables, Arrays.toString(shape) + " x" + rows);
+        }
+      }
+      // the NaN codes widen to NaN through the tables, as in the scalar decoder
+      int cols = 4 * Simd.L;
+      MemorySegment nan = MemorySegment.ofArray(new byte[2 * cols]);
+      for (int c = 0; c < cols; c++) {
+        nan.set(ValueLayout.JAVA_BYTE, c, (byte) 0x7F);
+        nan.set(ValueLayout.JAVA_BYTE, cols + c, (byte) 0xFF);
+      }
+      WeightMatrix w = new WeightMatrix(nan, DType.F8_E4M3, 2, cols, new float[] {1f}, 1);
+      float[] x = new float[cols];
+      x[3] = 1;
+      float[] y = new float[2];
+      Fp8Kernels.useTables(true);
+      MatmulKernels.matmul(w, x, y, 1, POOL);
+      assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[1]), Arrays.toString(y));
+    } finally {
+      Fp8Kernels.useTables(before);
     }
   }
 
