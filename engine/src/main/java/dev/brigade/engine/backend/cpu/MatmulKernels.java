@@ -146,7 +146,7 @@ public final class MatmulKernels {
       Bf16Kernels.range(w, x, out, rows, from, to);
       return;
     }
-    float[] lanes = new float[2 * L];
+    float[] lanes = new float[8 * L];
     if (rows == 1 && w.dtype() == DType.F8_E4M3) {
       for (int o = from; o < to; o++) {
         out[o] = Fp8Kernels.row(w, o, x, lanes);
@@ -168,7 +168,11 @@ public final class MatmulKernels {
       }
       int r0 = 0;
       for (; r0 + 2 <= rows; r0 += 2) {
-        for (int k = 0; k < n; k++) {
+        int k = 0;
+        for (; k + 2 <= n; k += 2) {
+          dot2x2(wide, k * cols, cols, x, r0 * cols, out, r0 * outDim + o0 + k, outDim, lanes);
+        }
+        if (k < n) {
           dot2(wide, k * cols, cols, x, r0 * cols, out, r0 * outDim + o0 + k, outDim, lanes);
         }
       }
@@ -286,6 +290,85 @@ public final class MatmulKernels {
     }
     out[o0] = sa;
     out[o0 + outStride] = sb;
+  }
+
+  /**
+   * {@link #dot1} of two consecutive widened weight rows at w0 with two consecutive activation
+   * rows at x0: out[o0], out[o0 + 1] for the first activation row, the same plus outStride for
+   * the second. Each load feeds two multiply-adds, where {@link #dot2} loads three vectors for
+   * every two. Two passes, slots 0-1 then 2-3 (the second reads the rows from cache): sixteen
+   * accumulators in one loop made C2 spill them and box vectors inside it (2.7x slower). The
+   * accumulators are independent, so the passes give dot1's values in dot1's order. lanes
+   * holds 8L floats.
+   */
+  private static void dot2x2(float[] ws, int w0, int cols, float[] x, int x0, float[] out,
+      int o0, int outStride, float[] lanes) {
+    slots2x2(ws, w0, cols, x, x0, 0, lanes, 0);
+    slots2x2(ws, w0, cols, x, x0, 2, lanes, 4 * L);
+    int[] at = {o0, o0 + 1, o0 + outStride, o0 + outStride + 1};
+    for (int k = 0; k < 4; k++) {
+      FloatVector.fromArray(F, lanes, k * L).add(FloatVector.fromArray(F, lanes, (4 + k) * L))
+          .intoArray(lanes, k * L);
+      float sum = Simd.sumLanes(lanes, k * L);
+      int w = w0 + (k & 1) * cols;
+      int xr = x0 + (k >> 1) * cols;
+      for (int i = cols - cols % L; i < cols; i++) {
+        sum = Math.fma(ws[w + i], x[xr + i], sum);
+      }
+      out[at[k]] = sum;
+    }
+  }
+
+  /**
+   * Slots s and s + 1 of every group for weight rows w0, w0 + cols and activation rows x0, x0 +
+   * cols, plus (when s is 0) the vectors after the groups into slot 0: for each pair (activation
+   * row r, weight row j) the sum of its two accumulators at lanes[at + (2 r + j) L].
+   */
+  private static void slots2x2(float[] ws, int w0, int cols, float[] x, int x0, int s,
+      float[] lanes, int at) {
+    int w1 = w0 + cols;
+    int x1 = x0 + cols;
+    FloatVector a0 = FloatVector.zero(F); // weight row 0, activation row 0, slot s
+    FloatVector a1 = a0; // the same, slot s + 1
+    FloatVector b0 = a0; // weight row 1, activation row 0
+    FloatVector b1 = a0;
+    FloatVector c0 = a0; // weight row 0, activation row 1
+    FloatVector c1 = a0;
+    FloatVector d0 = a0; // weight row 1, activation row 1
+    FloatVector d1 = a0;
+    int groups = cols - cols % (4 * L);
+    for (int i = s * L; i < groups; i += 4 * L) {
+      FloatVector v = FloatVector.fromArray(F, ws, w0 + i);
+      FloatVector u = FloatVector.fromArray(F, ws, w1 + i);
+      FloatVector p = FloatVector.fromArray(F, x, x0 + i);
+      FloatVector q = FloatVector.fromArray(F, x, x1 + i);
+      a0 = v.fma(p, a0);
+      b0 = u.fma(p, b0);
+      c0 = v.fma(q, c0);
+      d0 = u.fma(q, d0);
+      v = FloatVector.fromArray(F, ws, w0 + i + L);
+      u = FloatVector.fromArray(F, ws, w1 + i + L);
+      p = FloatVector.fromArray(F, x, x0 + i + L);
+      q = FloatVector.fromArray(F, x, x1 + i + L);
+      a1 = v.fma(p, a1);
+      b1 = u.fma(p, b1);
+      c1 = v.fma(q, c1);
+      d1 = u.fma(q, d1);
+    }
+    for (int i = groups; s == 0 && i + L <= cols; i += L) {
+      FloatVector v = FloatVector.fromArray(F, ws, w0 + i);
+      FloatVector u = FloatVector.fromArray(F, ws, w1 + i);
+      FloatVector p = FloatVector.fromArray(F, x, x0 + i);
+      FloatVector q = FloatVector.fromArray(F, x, x1 + i);
+      a0 = v.fma(p, a0);
+      b0 = u.fma(p, b0);
+      c0 = v.fma(q, c0);
+      d0 = u.fma(q, d0);
+    }
+    a0.add(a1).intoArray(lanes, at);
+    b0.add(b1).intoArray(lanes, at + L);
+    c0.add(c1).intoArray(lanes, at + 2 * L);
+    d0.add(d1).intoArray(lanes, at + 3 * L);
   }
 
   /** Element (o, c) as f32, FP8 times its block scale (exact: scale times an FP8 value). */
