@@ -50,6 +50,11 @@ public final class BenchMeshCommand implements Callable<Integer> {
       description = "Runs per figure, alternating with the baseline's (default 2).")
   int rounds;
 
+  @Option(names = "--warmup-tokens", defaultValue = "512", paramLabel = "W",
+      description = "Tokens one sequence decodes through each pipeline before it is measured"
+          + " (default 512), so the stages run compiled code as a serving worker does.")
+  int warmupTokens;
+
   @Option(names = "--in-jvm",
       description = "Run every stage inside this JVM (each its own clustered Vert.x) instead of one JVM per stage.")
   boolean inJvm;
@@ -68,8 +73,9 @@ public final class BenchMeshCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (promptTokens < 1 || tokens < 2 || concurrency < 1) {
-      throw new IllegalArgumentException("--prompt-tokens must be >= 1, --tokens >= 2 and --concurrency >= 1");
+    if (promptTokens < 1 || tokens < 2 || concurrency < 1 || warmupTokens < 0) {
+      throw new IllegalArgumentException("--prompt-tokens must be >= 1, --tokens >= 2, "
+          + "--concurrency >= 1 and --warmup-tokens >= 0");
     }
     if (!backend.equals("cpu") && !backend.equals("scalar")) {
       throw new IllegalArgumentException("--backend " + backend + ": use cpu or scalar");
@@ -85,7 +91,8 @@ public final class BenchMeshCommand implements Callable<Integer> {
     }
     try {
       MeshBench.Report report =
-          new MeshBench(new MeshBench.Options(dir, new ArrayList<>(stages), promptTokens, tokens, concurrency, rounds, backend,
+          new MeshBench(new MeshBench.Options(dir, new ArrayList<>(stages), promptTokens, tokens,
+              concurrency, rounds, warmupTokens, backend,
               inJvm, stageJavaOpts == null || stageJavaOpts.isBlank() ? List.of() : List.of(stageJavaOpts.trim().split("\\s+")))).run();
       spec.commandLine().getOut().print(json
           ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n"

@@ -25,7 +25,8 @@ class BenchMeshCommandTest {
   void stageProcessesGiveTheSingleProcessTokensAndAreAllStopped() throws Exception {
     List<ProcessHandle> before = liveChildren();
     CliRun r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--stages", "1,2",
-        "--tokens", "4", "--prompt-tokens", "5", "--concurrency", "2", "--rounds", "1", "--json");
+        "--tokens", "4", "--prompt-tokens", "5", "--concurrency", "2", "--rounds", "1",
+        "--warmup-tokens", "8", "--json");
     assertEquals(0, r.exitCode(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertEquals("one JVM per stage", j.get("stageMode").asText());
@@ -50,5 +51,8 @@ class BenchMeshCommandTest {
     r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--stages", "1,99");
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("--stages 99"), r.err());
+    r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--warmup-tokens", "-1");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().contains("--warmup-tokens >= 0"), r.err());
   }
 }

@@ -47,12 +47,16 @@ public final class MeshBench {
 
   /**
    * @param rounds measurements per figure, alternating with the baseline's
+   * @param warmupTokens tokens one sequence decodes through each fresh pipeline before it is
+   *     measured, so the stages' per-frame code runs compiled, as on a worker that has served a
+   *     while
    * @param backend "cpu" or "scalar"
    * @param inJvm run the stages as clustered Vert.x instances inside this JVM instead of processes
    * @param stageJvmOptions extra JVM options for each stage process ({name} becomes its node id)
    */
   public record Options(Path model, List<Integer> stageCounts, int promptTokens, int tokens,
-      int concurrency, int rounds, String backend, boolean inJvm, List<String> stageJvmOptions) {}
+      int concurrency, int rounds, int warmupTokens, String backend, boolean inJvm,
+      List<String> stageJvmOptions) {}
 
   /** Tokens/s of one run, and whether its tokens equal the single-process ones (null: not compared). */
   public record Figure(String label, double tokensPerSecond, Boolean identical) {}
@@ -133,6 +137,12 @@ public final class MeshBench {
     // has compiled it (the Vector API is slow until then); batches warm more code per second.
     mesh.run(prompts(Math.max(1, o.concurrency()), 50), o.tokens());
     mesh.run(List.of(promptOf(99, o.promptTokens())), o.tokens());
+    // Per-frame code (codecs, the stage loop, sends) runs once per token per stage: a few
+    // hundred tokens in, it was still being compiled, and a hop cost ~1.1 ms against ~0.65 ms
+    // later in the same run (traced on 4 stages, 2 cores).
+    for (int done = 0; done < o.warmupTokens(); done += o.tokens()) {
+      mesh.run(List.of(promptOf(200 + done, o.promptTokens())), o.tokens());
+    }
     // Rounds alternate baseline and pipeline, so a change in the machine's load hits both alike.
     Rate base = new Rate();
     Rate pipe = new Rate();
