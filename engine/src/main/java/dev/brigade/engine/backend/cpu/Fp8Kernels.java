@@ -128,13 +128,23 @@ final class Fp8Kernels {
     float[] scales = w.scales();
     int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
     int full = cols - cols % GROUP;
-    int i = 0;
-    for (; i < full; i += GROUP) {
+    for (int i = 0; i < full; i += GROUP) {
       float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
       IntVector v = Simd.ints(seg, row + i);
       Simd.e4m3Byte(v, 0).mul(s).intoArray(dst, at + i);
       Simd.e4m3Byte(v, 1).mul(s).intoArray(dst, at + i + L);
     }
+    widenAfterGroups(w, o, dst, at);
+  }
+
+  /** The columns of row o after its last full group, in column order (see {@link #widen}). */
+  static void widenAfterGroups(WeightMatrix w, int o, float[] dst, int at) {
+    MemorySegment seg = w.data();
+    int cols = w.cols();
+    long row = (long) o * cols;
+    float[] scales = w.scales();
+    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
+    int i = cols - cols % GROUP;
     for (; i + L <= cols; i += L) {
       float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
       Simd.e4m3(seg, row + i).mul(s).intoArray(dst, at + i);

@@ -64,8 +64,7 @@ final class Fp8TableKernels {
     float[] scales = w.scales();
     int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
     int full = cols - cols % GROUP;
-    int i = 0;
-    for (; i < full; i += GROUP) {
+    for (int i = 0; i < full; i += GROUP) {
       float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
       ByteVector codes = ByteVector.fromMemorySegment(E4m3Tables.CODES, seg, row + i, Simd.LE);
       ShortVector top = E4m3Tables.top(codes);
@@ -77,12 +76,6 @@ final class Fp8TableKernels {
       E4m3Tables.highWord(even).mul(s).intoArray(dst, at + i + 2 * L);
       E4m3Tables.highWord(odd).mul(s).intoArray(dst, at + i + 3 * L);
     }
-    for (; i + L <= cols; i += L) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
-      Simd.e4m3(seg, row + i).mul(s).intoArray(dst, at + i);
-    }
-    for (; i < cols; i++) {
-      dst[at + i] = MatmulKernels.weight(w, o, i);
-    }
+    Fp8Kernels.widenAfterGroups(w, o, dst, at);
   }
 }
