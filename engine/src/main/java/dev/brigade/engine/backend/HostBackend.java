@@ -4,7 +4,9 @@ import dev.brigade.engine.checkpoint.TensorData;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** Memory management shared by the backends that compute on this machine's CPU. */
+/**
+ * Memory management and KV writes shared by the backends that compute on this machine's CPU.
+ */
 abstract class HostBackend implements Backend {
   private static final ValueLayout.OfFloat LE_FLOAT = HostWeight.FLOAT;
 
@@ -35,6 +37,18 @@ abstract class HostBackend implements Backend {
   @Override
   public KvStore allocateKv(KvGeometry geometry) {
     return new HostKvStore(geometry);
+  }
+
+  /** Every row's keys and values into its slot (the store's layout is shared by all hosts). */
+  @Override
+  public void kvWrite(KvStore kv, int layer, DeviceBuffer k, DeviceBuffer v, BatchLayout layout) {
+    HostKvStore store = HostKvStore.of(kv, layer);
+    int width = store.rowWidth;
+    float[] ks = HostBuffer.of(k, (long) layout.rows() * width, "kvWrite keys").data;
+    float[] vs = HostBuffer.of(v, (long) layout.rows() * width, "kvWrite values").data;
+    for (int r = 0; r < layout.rows(); r++) {
+      store.write(layer, layout.slots()[r], ks, vs, r * width);
+    }
   }
 
   static void checkRows(BatchLayout layout, int width, DeviceBuffer buffer, String what) {

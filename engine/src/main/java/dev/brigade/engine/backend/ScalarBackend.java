@@ -87,17 +87,6 @@ public final class ScalarBackend extends HostBackend {
   }
 
   @Override
-  public void kvWrite(KvStore kv, int layer, DeviceBuffer k, DeviceBuffer v, BatchLayout layout) {
-    HostKvStore store = HostKvStore.of(kv, layer);
-    int width = store.rowWidth;
-    float[] ks = HostBuffer.of(k, (long) layout.rows() * width, "kvWrite keys").data;
-    float[] vs = HostBuffer.of(v, (long) layout.rows() * width, "kvWrite values").data;
-    for (int r = 0; r < layout.rows(); r++) {
-      store.write(layer, layout.slots()[r], ks, vs, r * width);
-    }
-  }
-
-  @Override
   public void attention(KvStore kv, int layer, DeviceBuffer q, DeviceBuffer out, int heads,
       BatchLayout layout) {
     HostKvStore store = HostKvStore.of(kv, layer);

@@ -305,8 +305,7 @@ public final class MatmulKernels {
       int o0, int outStride, float[] lanes) {
     slots2x2(ws, w0, cols, x, x0, 0, lanes, 0);
     slots2x2(ws, w0, cols, x, x0, 2, lanes, 4 * L);
-    int[] at = {o0, o0 + 1, o0 + outStride, o0 + outStride + 1};
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 4; k++) { // k = 2 * activation row + weight row
       FloatVector.fromArray(F, lanes, k * L).add(FloatVector.fromArray(F, lanes, (4 + k) * L))
           .intoArray(lanes, k * L);
       float sum = Simd.sumLanes(lanes, k * L);
@@ -315,7 +314,7 @@ public final class MatmulKernels {
       for (int i = cols - cols % L; i < cols; i++) {
         sum = Math.fma(ws[w + i], x[xr + i], sum);
       }
-      out[at[k]] = sum;
+      out[o0 + (k >> 1) * outStride + (k & 1)] = sum;
     }
   }
 
