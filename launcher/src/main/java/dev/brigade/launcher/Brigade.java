@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class, TokenizeCommand.class, BenchCommand.class, ChatCommand.class,
         ModelCommand.class, GenerateCommand.class, SimulateCommand.class, SchedulerCommand.class,
         WorkerCommand.class, BenchMeshCommand.class, GatewayCommand.class, DemoCommand.class,
-        BenchEngineCommand.class, RewardsCommand.class, BenchStageCommand.class})
+        BenchEngineCommand.class, RewardsCommand.class, BenchStageCommand.class,
+        BenchWholeCommand.class})
 public final class Brigade implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

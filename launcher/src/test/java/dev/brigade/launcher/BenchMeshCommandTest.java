@@ -30,6 +30,7 @@ class BenchMeshCommandTest {
     assertEquals(0, r.exitCode(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertEquals("one JVM per stage", j.get("stageMode").asText());
+    assertEquals("a JVM of its own", j.get("baselineMode").asText());
     assertEquals(2, j.get("runs").size());
     for (int i = 0; i < 2; i++) {
       JsonNode run = j.get("runs").get(i);
@@ -40,7 +41,7 @@ class BenchMeshCommandTest {
       assertTrue(run.get("concurrent").get("tokensPerSecond").asDouble() > 0, run.toString());
       assertEquals(i + 1, run.get("concurrentMeanBatch").size(), "one batch figure per stage");
     }
-    assertEquals(before, liveChildren(), "every bench-stage process was stopped");
+    assertEquals(before, liveChildren(), "every bench-stage process and the baseline process were stopped");
   }
 
   @Test

@@ -2,9 +2,6 @@ package dev.brigade.launcher.bench;
 
 import dev.brigade.engine.checkpoint.Checkpoint;
 import dev.brigade.engine.checkpoint.Checkpoints;
-import dev.brigade.engine.generate.Generator;
-import dev.brigade.engine.generate.SliceChain;
-import dev.brigade.engine.model.DType;
 import dev.brigade.engine.model.ModelConfig;
 import dev.brigade.engine.sampling.SamplingParams;
 import dev.brigade.gateway.mesh.MeshSequenceService;
@@ -38,7 +35,8 @@ import java.util.function.Supplier;
 /**
  * Decode throughput of the mesh against one process running the whole model. Every stage is a
  * JVM of its own ({@code brigade bench-stage}, the worker's real data plane) joined over
- * loopback to this JVM, which plays the gateway and runs the single-process baseline. For
+ * loopback to this JVM, which plays the gateway; the baseline, the whole model in one process,
+ * is a JVM of its own too ({@link BaselineProcess}), warmed as long as each pipeline. For
  * each stage count: one sequence through the pipeline against the baseline measured right
  * before it, then {@code concurrency} sequences at once against one. Every figure sums
  * {@code rounds} runs that alternate with their baseline's.
@@ -78,8 +76,9 @@ public final class MeshBench {
       double pingMicros, Figure oneSequence, Figure concurrent, List<Double> concurrentMeanBatch,
       List<Double> concurrentComputeShare) {}
 
-  public record Report(String model, String backend, int cores, String stageMode, int concurrency,
-      String loadBefore, String loadAfter, List<StageRun> runs) {}
+  /** @param baselineMode where the single process ran: a JVM of its own, or the benchmark's with --in-jvm */
+  public record Report(String model, String backend, int cores, String stageMode, String baselineMode,
+      int concurrency, String loadBefore, String loadAfter, List<StageRun> runs) {}
 
   /** Round trips to each stage before the first measurement (see {@link Mesh#warmTransport}). */
   private static final int TRANSPORT_WARMUP_ROUND_TRIPS = 3000;
@@ -117,21 +116,23 @@ public final class MeshBench {
     String loadBefore = loadAverage();
     int maxStages = o.stageCounts().stream().mapToInt(Integer::intValue).max().orElse(1);
     List<StageRun> runs = new ArrayList<>();
-    try (Mesh mesh = new Mesh(maxStages);
-        Checkpoint c = Checkpoints.open(o.model());
-        SliceChain whole = SliceChain.load(c, BenchStage.backend(o.backend()), config.numLayers(),
-            Math.min(config.maxPositionEmbeddings(), o.promptTokens() + o.tokens() + 16), DType.BF16)) {
-      singleProcess(whole, o.tokens()); // warm-up: JIT
+    try (Mesh mesh = new Mesh(maxStages)) {
+      // The baseline warms as long as each pipeline does: its JIT state must be as mature.
+      mesh.baseline.decode(prompt, o.tokens());
+      for (int done = 0; done < o.warmupTokens(); done += o.tokens()) {
+        mesh.baseline.decode(promptOf(200 + done, o.promptTokens()), o.tokens());
+      }
       mesh.warmTransport(maxStages);
       for (int stages : o.stageCounts()) {
-        runs.add(measure(mesh, whole, stages));
+        runs.add(measure(mesh, stages));
       }
     }
     return new Report(config.name(), o.backend(), Runtime.getRuntime().availableProcessors(),
-        o.inJvm() ? "in one JVM" : "one JVM per stage", o.concurrency(), loadBefore, loadAverage(), runs);
+        o.inJvm() ? "in one JVM" : "one JVM per stage", o.inJvm() ? "this JVM" : "a JVM of its own",
+        o.concurrency(), loadBefore, loadAverage(), runs);
   }
 
-  private StageRun measure(Mesh mesh, SliceChain whole, int stages) throws Exception {
+  private StageRun measure(Mesh mesh, int stages) throws Exception {
     mesh.form(stages);
     // Warm-up: each stage JVM is fresh, and its forward runs at full speed only once the JIT
     // has compiled it (the Vector API is slow until then); batches warm more code per second.
@@ -152,7 +153,7 @@ public final class MeshBench {
     long compute = 0;
     int generated = 0;
     for (int round = 0; round < o.rounds(); round++) {
-      TimedTokens reference = singleProcess(whole, o.tokens());
+      TimedTokens reference = mesh.baseline.decode(prompt, o.tokens());
       base.add(reference);
       referenceTokens = reference.tokens;
       List<JsonObject> before = mesh.figures(stages);
@@ -244,12 +245,6 @@ public final class MeshBench {
     return new double[] {total, (end - t0) / 1e9};
   }
 
-  private TimedTokens singleProcess(SliceChain whole, int tokens) {
-    TimedTokens t = new TimedTokens();
-    new Generator(whole).generate("bench", prompt, tokens, SamplingParams.greedy(), Set.of(), t::add);
-    return t;
-  }
-
   /** The 1, 5 and 15 minute load averages, as /proc/loadavg has them ("" elsewhere). */
   static String loadAverage() {
     try {
@@ -291,6 +286,8 @@ public final class MeshBench {
     private final List<Vertx> inJvmNodes = new ArrayList<>();
     private final List<BenchStage> inJvmStages = new ArrayList<>();
     private StageProcesses processes;
+    /** One process running the whole model: a JVM of its own, or this one with --in-jvm. */
+    Baseline baseline;
     private MeshSequenceService service;
     private String pipelineId;
     private int nextId;
@@ -301,10 +298,14 @@ public final class MeshBench {
           .withClusterName(cluster).withPort(port)));
       try {
         port = ClusterBootstrap.hazelcast(gateway).getCluster().getLocalMember().getAddress().getPort();
+        int maxPositions = Math.min(config.maxPositionEmbeddings(), o.promptTokens() + o.tokens() + 16);
         if (o.inJvm()) {
           startInJvm(maxStages, port);
+          baseline = new WholeModel(o.model(), o.backend(), maxPositions);
         } else {
           startProcesses(maxStages, port);
+          baseline = new BaselineProcess(processes, List.of("--model", o.model().toString(),
+              "--backend", o.backend(), "--max-positions", String.valueOf(maxPositions)));
         }
         service = await(MeshSequenceService.start(gateway, "bench-gw", MeshSettings.defaults()));
       } catch (Exception e) {
@@ -465,6 +466,9 @@ public final class MeshBench {
         for (Vertx v : inJvmNodes) {
           await(v.close());
         }
+        if (baseline != null) {
+          baseline.close();
+        }
       } finally {
         if (processes != null) {
           processes.close();
@@ -505,7 +509,8 @@ public final class MeshBench {
     b.append("model ").append(r.model()).append(", backend ").append(r.backend()).append(", ")
         .append(r.cores()).append(" cores, stages ").append(r.stageMode()).append('\n');
     b.append("load average before ").append(r.loadBefore()).append(", after ").append(r.loadAfter()).append('\n');
-    b.append("decode tokens/s, one sequence (baseline: one process, measured just before):\n");
+    b.append("decode tokens/s, one sequence (baseline: the whole model in ").append(r.baselineMode())
+        .append(", warmed as long as each pipeline, measured just before):\n");
     for (StageRun s : r.runs()) {
       b.append(String.format(l, "  %-10s %9s  vs %9s  %6.1f%%  %7.0f us/token outside forward, ping %5.0f us%s%n",
           s.pipeline().label(), fmt(s.pipeline().tokensPerSecond()), fmt(s.baseline().tokensPerSecond()),

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark's stage JVMs: {@code brigade bench-stage} started with this JVM's own flags
+ * The benchmark's JVMs (its stages, and its baseline): {@code brigade bench-stage} or
+ * {@code bench-whole} started with this JVM's own flags
  * (those `./brigade` passes) and class path. Every process started is stopped by PID in {@link
  * #close()} within a bounded wait, and by a shutdown hook when this JVM ends early (Ctrl-C); a
  * stage also ends by itself once this process is gone (it watches our PID).
@@ -47,15 +48,31 @@ final class StageProcesses implements AutoCloseable {
 
   /** Starts {@code brigade bench-stage args...} as {@code name}; output goes to {@code <logDir>/<name>.log}. */
   Process start(String name, List<String> args) throws IOException {
+    return track(new ProcessBuilder(command(name, "bench-stage", args)).redirectErrorStream(true)
+        .redirectOutput(log(name).toFile()).start());
+  }
+
+  /**
+   * Starts {@code brigade <subcommand> args...} as {@code name} with its standard input and
+   * output piped to this process; its standard error goes to {@code <logDir>/<name>.log}.
+   */
+  Process startPiped(String name, String subcommand, List<String> args) throws IOException {
+    return track(new ProcessBuilder(command(name, subcommand, args))
+        .redirectError(log(name).toFile()).start());
+  }
+
+  private List<String> command(String name, String subcommand, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(inheritedJvmOptions());
     command.addAll(extraJvmOptions.stream().map(o -> o.replace("{name}", name)).toList());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, "bench-stage"));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, subcommand));
     command.addAll(args);
     command.addAll(List.of("--parent-pid", Long.toString(ProcessHandle.current().pid())));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log(name).toFile()).start();
+    return command;
+  }
+
+  private Process track(Process p) {
     synchronized (started) {
       started.add(p);
     }

@@ -1,0 +1,7 @@
+package dev.brigade.launcher.bench;
+
+/** bench-mesh's reference: the whole model in one process, one greedy sequence at a time. */
+interface Baseline extends AutoCloseable {
+  /** The tokens after {@code prompt}, each with the time it was sampled. */
+  MeshBench.TimedTokens decode(int[] prompt, int tokens) throws Exception;
+}
