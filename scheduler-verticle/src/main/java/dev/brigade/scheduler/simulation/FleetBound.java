@@ -52,6 +52,18 @@ final class FleetBound {
     return Math.min(memoryBound, computeBound) / shape.numLayers();
   }
 
+  /**
+   * Output tokens/s one node adds to the batch-1 bandwidth bound, the issue's definition of the
+   * fleet's bound: its memory bandwidth over the weight bytes read per token (every layer and
+   * lm_head, one token at a time). Batching reads the weights once for many tokens, so served
+   * throughput can exceed it many times over; {@link #tokensPerSecond} is the bound to compare
+   * a scheduler against.
+   */
+  double batchOneTokensPerSecond(NodeSpec node) {
+    double bandwidth = node.memoryBandwidth() > 0 ? node.memoryBandwidth() : shape.layerWeightBytes() / node.layerSeconds();
+    return bandwidth / ((double) shape.numLayers() * shape.layerWeightBytes() + shape.headBytes());
+  }
+
   double context() {
     return context;
   }

@@ -101,6 +101,8 @@ public final class Simulation {
   private long nodeLosses, nodeJoins, outputTokens, intervalTokens, allocatorEvents;
   /** Sum of the online nodes' shares of the fleet's upper bound (see {@link FleetBound}). */
   private double boundOnline;
+  /** The same for the batch-1 bandwidth bound ({@link FleetBound#batchOneTokensPerSecond}). */
+  private double bandwidthBoundOnline;
   private double qps, initialAllocationSeconds;
   private final FleetBound fleetBound;
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -197,6 +199,7 @@ public final class Simulation {
       if (now + session <= end) push(now + session, LEAVE, node.nodeId(), 0);
     }
     boundOnline += fleetBound.tokensPerSecond(node);
+    bandwidthBoundOnline += fleetBound.batchOneTokensPerSecond(node);
     return node;
   }
 
@@ -239,6 +242,7 @@ public final class Simulation {
     NodeSpec node = fleet.node(nodeId);
     if (node == null || !leftNodes.add(nodeId)) return; // already gone
     boundOnline -= fleetBound.tokensPerSecond(node);
+    bandwidthBoundOnline -= fleetBound.batchOneTokensPerSecond(node);
     nodeLosses++;
     String pipelineId = fleet.pipelineOf(nodeId);
     if (pipelineId != null) {
@@ -522,7 +526,7 @@ public final class Simulation {
     admit(t);
     samples.add(new double[] {
         t / 3600, intervalTokens / config.sampleSeconds(), index.readyCount(), fleet.nodeCount(),
-        boundOnline});
+        boundOnline, bandwidthBoundOnline});
     intervalTokens = 0;
     push(t + config.sampleSeconds(), SAMPLE, null, 0);
   }
@@ -539,7 +543,7 @@ public final class Simulation {
     for (double lost : pendingLosses) repair.add(end - lost);
     int n = samples.size();
     double[] hours = new double[n], tps = new double[n], ready = new double[n], online = new double[n], bound = new double[n];
-    double readySum = 0, boundSum = 0;
+    double readySum = 0, boundSum = 0, bandwidthBoundSum = 0;
     int readyMin = Integer.MAX_VALUE;
     for (int i = 0; i < n; i++) {
       double[] s = samples.get(i);
@@ -550,12 +554,14 @@ public final class Simulation {
       bound[i] = s[4];
       readySum += s[2];
       boundSum += s[4];
+      bandwidthBoundSum += s[5];
       readyMin = Math.min(readyMin, (int) s[2]);
     }
     long inFlight = requests - completed - failedMidStream - refused;
     return new SimResult(
         policy.name().toLowerCase(java.util.Locale.ROOT), requests, completed, completedAfterFailover,
         failedMidStream, refused, inFlight, outputTokens / end, n == 0 ? 0 : boundSum / n,
+        n == 0 ? 0 : bandwidthBoundSum / n,
         SimResult.quantiles(ttft), SimResult.quantiles(itl), repair.count(), SimResult.quantiles(repair),
         n == 0 ? 0 : readySum / n, n == 0 ? 0 : readyMin, nodeLosses, nodeJoins,
         new SimResult.Series(hours, tps, ready, online, bound), allocatorEvents, SimResult.quantiles(allocator),

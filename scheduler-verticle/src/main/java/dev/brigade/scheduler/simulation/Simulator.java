@@ -45,6 +45,9 @@ public final class Simulator {
       line(b, "served output tokens/s", "%.0f", ours.servedTokensPerSecond(), baseline.servedTokensPerSecond());
       b.append(String.format(Locale.ROOT, "%-34s  %.0f%n", "fleet upper bound tokens/s", ours.boundTokensPerSecond()));
       line(b, "served share of upper bound", "%.1f%%", 100 * ours.servedShareOfBound(), 100 * baseline.servedShareOfBound());
+      b.append(String.format(Locale.ROOT, "%-34s  %.0f%n", "batch-1 bandwidth bound tokens/s", ours.bandwidthBoundTokensPerSecond()));
+      line(b, "served share of batch-1 bound", "%.1f%%", 100 * ours.servedShareOfBandwidthBound(),
+          100 * baseline.servedShareOfBandwidthBound());
       if (baseline.servedTokensPerSecond() > 0)
         b.append(String.format(Locale.ROOT, "%-34s  %.2fx%n", "throughput ours vs baseline",
             ours.servedTokensPerSecond() / baseline.servedTokensPerSecond()));
@@ -69,7 +72,9 @@ public final class Simulator {
       b.append(String.format(Locale.ROOT, "%-34s  %.1f MiB%n", "scheduler state at start", schedulerStateBytes / 1048576.0));
       line(b, "simulation wall time s", "%.1f", ours.wallSeconds(), baseline.wallSeconds());
       b.append("upper bound: every online node at its roofline ideal (all its memory as KV cache for the\n"
-          + "largest micro-batch, no hops, transfers, prefill, loading or churn losses); see README\n");
+          + "largest micro-batch, no hops, transfers, prefill, loading or churn losses); see README\n"
+          + "batch-1 bound: online memory bandwidth / weight bytes per token, one token at a time;\n"
+          + "batching reads the weights once for many tokens, so serving can exceed it\n");
       return b.toString();
     }
 

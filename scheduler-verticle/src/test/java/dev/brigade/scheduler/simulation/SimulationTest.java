@@ -106,6 +106,12 @@ class SimulationTest {
           policy + ": served " + r.servedTokensPerSecond() + " <= bound " + r.boundTokensPerSecond());
       assertTrue(r.servedTokensPerSecond() > 0.2 * r.boundTokensPerSecond(),
           policy + ": the bound is not loose by orders of magnitude: " + r.servedShareOfBound());
+      // Twelve cards of 1008 GB/s, each token reading every layer and lm_head once.
+      var shape = dev.brigade.protocol.plan.Qwen3Shapes.preset("qwen3-32b-fp8");
+      double batchOne = 12 * 1008e9 / ((double) shape.numLayers() * shape.layerWeightBytes() + shape.headBytes());
+      assertEquals(batchOne, r.bandwidthBoundTokensPerSecond(), batchOne * 1e-9);
+      assertTrue(r.servedTokensPerSecond() > r.bandwidthBoundTokensPerSecond(),
+          policy + ": batched decode serves more than one token per weight read: " + r.servedShareOfBandwidthBound());
     }
   }
 }
