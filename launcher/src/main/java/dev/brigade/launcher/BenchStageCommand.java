@@ -44,11 +44,7 @@ public final class BenchStageCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = ModelDir.check(model);
-    if (parentPid > 0) {
-      ProcessHandle.of(parentPid).ifPresentOrElse(
-          p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)),
-          () -> Runtime.getRuntime().halt(3));
-    }
+    ParentWatch.haltWhenGone(parentPid);
     Vertx vertx = Serving.await(ClusterBootstrap.start(cluster.options("worker", id), Map.of(),
         WorkerNode.processVertxOptions()));
     Promise<BenchStage> started = Promise.promise();

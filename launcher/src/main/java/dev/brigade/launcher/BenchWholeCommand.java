@@ -31,11 +31,7 @@ public final class BenchWholeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = ModelDir.check(model);
-    if (parentPid > 0) {
-      ProcessHandle.of(parentPid).ifPresentOrElse(
-          p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)),
-          () -> Runtime.getRuntime().halt(3));
-    }
+    ParentWatch.haltWhenGone(parentPid);
     try (WholeModel whole = new WholeModel(dir, backend, maxPositions)) {
       // System.out, not picocli's writer: the benchmark reads the replies from this stream
       whole.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out);
