@@ -44,6 +44,11 @@ public final class SchedulerCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   double maxTokenSeconds;
 
+  @Option(names = "--repair-wait", paramLabel = "DURATION", defaultValue = "5m",
+      description = "How long a broken pipeline waits for a joining node that fills its gap before it is"
+          + " dissolved and its nodes serve elsewhere (500ms, 90s, 5m, 1h; 0s: wait for ever). Default: ${DEFAULT-VALUE}.")
+  String repairWait;
+
   @Mixin ClusterFlags cluster;
 
   @Mixin RewardsFlags rewards;
@@ -53,7 +58,8 @@ public final class SchedulerCommand implements Callable<Integer> {
     Path dir = ModelDir.check(model);
     String schedulerId = id != null ? id : "scheduler-" + ProcessHandle.current().pid();
     ClusterOptions options = cluster.options("scheduler", schedulerId);
-    SchedulerConfig config = SchedulerNode.config(schedulerId, token, dir).withMaxTokenSeconds(maxTokenSeconds);
+    SchedulerConfig config = SchedulerNode.config(schedulerId, token, dir).withMaxTokenSeconds(maxTokenSeconds)
+        .withRepairWait(DurationText.parse("--repair-wait", repairWait));
     RewardsConfig ledger = rewards.config();
     Vertx vertx = Serving.await(ClusterBootstrap.start(options));
     try {

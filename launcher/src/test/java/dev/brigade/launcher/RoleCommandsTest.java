@@ -45,5 +45,7 @@ class RoleCommandsTest {
     assertEquals("brigade: --port 70000 is not in 1..65535", port[1]);
     String[] ceiling = run("scheduler", "--model", model, "--max-token-seconds", "0");
     assertTrue(ceiling[1].startsWith("brigade: --max-token-seconds 0.0"), ceiling[1]);
+    String[] wait = run("scheduler", "--model", model, "--repair-wait", "soon");
+    assertEquals("brigade: --repair-wait soon is not a duration (examples: 500ms, 90s, 30m, 1h, 1d, PT1H)", wait[1]);
   }
 }

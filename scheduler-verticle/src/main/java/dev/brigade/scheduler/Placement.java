@@ -75,6 +75,11 @@ final class Placement {
     return Repairer.leave(fleet, nodeId);
   }
 
+  /** A pipeline waited broken too long: dissolve it and put its survivors to use (see {@link Repairer#giveUp}). */
+  List<Transition> giveUp(String pipelineId) {
+    return fleet == null ? List.of() : Repairer.giveUp(fleet, pipelineId);
+  }
+
   /** Every stage of the pipeline confirmed its slice. */
   void ready(String pipelineId) {
     if (fleet != null) {

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param requestTimeout send timeout of every request the scheduler makes on the event bus
  * @param allocator the planner's settings (KV reserve, latency ceiling, longest pipeline)
  * @param rebalanceEvery how often a full re-plan is considered (zero: never)
+ * @param repairWait how long a broken pipeline waits for a node that fills its gap before it is
+ *     dissolved and its survivors return to standby (zero: it waits for ever)
  */
 public record SchedulerConfig(
     String schedulerId,
@@ -29,12 +31,15 @@ public record SchedulerConfig(
     Duration planDelay,
     Duration requestTimeout,
     AllocatorConfig allocator,
-    Duration rebalanceEvery) {
+    Duration rebalanceEvery,
+    Duration repairWait) {
 
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_PLAN_DELAY = Duration.ofMillis(1500);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_REBALANCE = Duration.ofMinutes(5);
+  /** Joins at community scale come every few seconds; a gap none of them fits in 5 minutes is unlikely to close soon. */
+  public static final Duration DEFAULT_REPAIR_WAIT = Duration.ofMinutes(5);
 
   public SchedulerConfig {
     Objects.requireNonNull(schedulerId, "schedulerId");
@@ -50,6 +55,9 @@ public record SchedulerConfig(
     if (rebalanceEvery == null || rebalanceEvery.isNegative()) {
       throw new IllegalArgumentException("rebalance interval must not be negative: " + rebalanceEvery);
     }
+    if (repairWait == null || repairWait.isNegative()) {
+      throw new IllegalArgumentException("repair wait must not be negative: " + repairWait);
+    }
     if (requestTimeout == null || requestTimeout.toMillis() < 1) {
       throw new IllegalArgumentException("request timeout must be positive: " + requestTimeout);
     }
@@ -59,12 +67,12 @@ public record SchedulerConfig(
   public static SchedulerConfig of(String schedulerId, String joinToken, ModelShape shape, ModelCard card) {
     return new SchedulerConfig(schedulerId, joinToken, shape, card,
         DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_PLAN_DELAY, DEFAULT_REQUEST_TIMEOUT, AllocatorConfig.DEFAULT,
-        DEFAULT_REBALANCE);
+        DEFAULT_REBALANCE, DEFAULT_REPAIR_WAIT);
   }
 
   public SchedulerConfig withTimings(Duration heartbeat, Duration plan) {
     return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeat, plan, requestTimeout, allocator,
-        rebalanceEvery);
+        rebalanceEvery, repairWait);
   }
 
   /**
@@ -78,11 +86,16 @@ public record SchedulerConfig(
     AllocatorConfig a = new AllocatorConfig(allocator.kvTokensPerLayer(), seconds,
         allocator.linkBytesPerSecond(), allocator.maxStages());
     return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeatTimeout, planDelay, requestTimeout, a,
-        rebalanceEvery);
+        rebalanceEvery, repairWait);
   }
 
   public SchedulerConfig withRebalanceEvery(Duration every) {
     return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeatTimeout, planDelay, requestTimeout,
-        allocator, every);
+        allocator, every, repairWait);
+  }
+
+  public SchedulerConfig withRepairWait(Duration wait) {
+    return new SchedulerConfig(schedulerId, joinToken, shape, card, heartbeatTimeout, planDelay, requestTimeout,
+        allocator, rebalanceEvery, wait);
   }
 }

@@ -27,8 +27,10 @@ import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The scheduler: keeps the node registry and the pipeline table in Hazelcast maps, admits
@@ -62,6 +64,8 @@ public final class SchedulerVerticle extends VerticleBase {
   private long epoch;
   /** When each draining pipeline started draining (scheduler clock). */
   private final Map<String, Long> drainingSince = new HashMap<>();
+  /** When this scheduler first saw each pipeline broken (see {@link #giveUpOnLongBroken}). */
+  private final Map<String, Long> brokenSince = new HashMap<>();
 
   /** A scheduler whose rewards ledger lives in memory (tests). */
   public SchedulerVerticle(SchedulerConfig config) {
@@ -135,6 +139,7 @@ public final class SchedulerVerticle extends VerticleBase {
           vertx.setPeriodic(sweepPeriodMs(), id -> {
             sweepHeartbeats();
             dissolveDrained();
+            giveUpOnLongBroken();
           });
           if (!config.rebalanceEvery().isZero()) {
             vertx.setPeriodic(config.rebalanceEvery().toMillis(), id -> rebalance());
@@ -394,6 +399,34 @@ public final class SchedulerVerticle extends VerticleBase {
         carryOut(placement.drained(p.pipelineId()));
       }
     }
+  }
+
+  /**
+   * A pipeline broken for {@code repairWait} (no joining node fitted its gap) is dissolved, so
+   * its surviving nodes stop idling and can repair another pipeline or form a new one. The clock
+   * starts when this scheduler first sees it broken (again after a failover).
+   */
+  private void giveUpOnLongBroken() {
+    if (config.repairWait().isZero()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Set<String> broken = new HashSet<>();
+    for (PipelineRecord listed : List.copyOf(pipelines.all())) {
+      PipelineRecord p = pipelines.get(listed.pipelineId()); // an earlier give-up may have repaired it
+      if (p == null || p.state() != PipelineState.BROKEN) {
+        continue;
+      }
+      broken.add(p.pipelineId());
+      long since = brokenSince.computeIfAbsent(p.pipelineId(), id -> now);
+      if (now - since >= config.repairWait().toMillis()) {
+        LOG.log(Level.WARNING, "pipeline " + p.pipelineId() + " waited broken for "
+            + config.repairWait().toSeconds() + " s; dissolving it so its nodes can serve elsewhere");
+        brokenSince.remove(p.pipelineId());
+        carryOut(placement.giveUp(p.pipelineId()));
+      }
+    }
+    brokenSince.keySet().retainAll(broken);
   }
 
   /** The pipeline is gone; its live nodes are spare again and drop their slices. */

@@ -20,6 +20,7 @@ import dev.brigade.protocol.control.HeartbeatReply;
 import dev.brigade.protocol.control.ModelCard;
 import dev.brigade.protocol.control.NodeRecord;
 import dev.brigade.protocol.control.NodeState;
+import dev.brigade.protocol.control.PipelineRecord;
 import dev.brigade.protocol.control.Register;
 import dev.brigade.protocol.control.RegisterReply;
 import dev.brigade.scheduler.SchedulerVerticle;
@@ -149,6 +150,52 @@ class SchedulerClusterTest {
     cluster.stop(peer);
     // The heartbeat timeout is 30 s here: only the membership event can make this pass sooner.
     eventually("w1 gone", () -> nodeRecord(schedulerNode, "w1").state() == NodeState.GONE);
+  }
+
+  private static java.util.Map<String, PipelineRecord> pipelines(Vertx any) {
+    IMap<String, String> table = ClusterBootstrap.hazelcast(any).getMap(MapNames.PIPELINES);
+    java.util.Map<String, PipelineRecord> out = new java.util.TreeMap<>();
+    table.forEach((id, json) -> out.put(id, PipelineRecord.fromJson(new JsonObject(json))));
+    return out;
+  }
+
+  @Test
+  void aPipelineBrokenLongerThanTheRepairWaitIsDissolvedAndItsSurvivorRepairsAnother() throws Exception {
+    Vertx schedulerNode = cluster.start("scheduler", "s1");
+    SchedulerVerticle s = new SchedulerVerticle(config("s1").withRepairWait(Duration.ofSeconds(1)));
+    await(schedulerNode.deployVerticle(s));
+    java.util.Map<String, Vertx> peers = new java.util.TreeMap<>();
+    for (String id : java.util.List.of("w1", "w2", "w3", "w4")) {
+      Vertx peer = cluster.start("worker", id);
+      peers.put(id, peer);
+      assertTrue(registerAs(peer, register(peer, id, "secret", ProtocolVersion.CURRENT)).accepted());
+    }
+    // 64 MiB each: the tiny model needs two of them per pipeline, so two pipelines form.
+    eventually("two pipelines", () -> pipelines(schedulerNode).size() == 2);
+    java.util.List<PipelineRecord> formed = java.util.List.copyOf(pipelines(schedulerNode).values());
+    String first = formed.get(0).pipelineId();
+    String second = formed.get(1).pipelineId();
+    String survivor = formed.get(0).stages().get(0).nodeId();
+    String lostFromFirst = formed.get(0).stages().get(1).nodeId();
+    String keptInSecond = formed.get(1).stages().get(0).nodeId();
+    String lostFromSecond = formed.get(1).stages().get(1).nodeId();
+
+    // One node of each pipeline leaves; no spare is left to fill either gap.
+    cluster.stop(peers.get(lostFromFirst));
+    cluster.stop(peers.get(lostFromSecond));
+    eventually("both broken", () -> pipelines(schedulerNode).values().stream()
+        .allMatch(p -> p.state() == dev.brigade.protocol.control.PipelineState.BROKEN));
+
+    // After the wait one of them is dissolved, and its survivor fills the other's gap.
+    eventually("one pipeline left, repaired", () -> {
+      java.util.Map<String, PipelineRecord> now = pipelines(schedulerNode);
+      return now.size() == 1 && now.values().iterator().next().state() == dev.brigade.protocol.control.PipelineState.LOADING;
+    });
+    PipelineRecord repaired = pipelines(schedulerNode).values().iterator().next();
+    assertTrue(java.util.Set.of(first, second).contains(repaired.pipelineId()), repaired.pipelineId());
+    assertEquals(java.util.Set.of(survivor, keptInSecond),
+        java.util.Set.copyOf(repaired.stages().stream().map(PipelineRecord.Stage::nodeId).toList()),
+        "the two survivors now serve together");
   }
 
   @Test

@@ -15,7 +15,8 @@ import java.util.Set;
  * missing stage is given to one standby node that can hold exactly that slice (every other
  * stage keeps its slice and stays loaded); if no such node exists, the survivors and as few
  * standby nodes as needed are re-split by water-filling (the survivors' region first); if even
- * that cannot cover the model, the pipeline waits BROKEN and every later join tries again. A
+ * that cannot cover the model, the pipeline waits BROKEN and every later join tries again,
+ * until the caller gives up on it ({@link #giveUp}) and its survivors return to standby. A
  * join first repairs waiting pipelines, then forms new ones from standby when together they
  * can. Each event costs O((broken pipelines + stages) * log n).
  */
@@ -43,11 +44,39 @@ public final class Repairer {
   public static List<Transition> join(Fleet fleet, NodeSpec node) {
     List<Transition> out = new ArrayList<>();
     fleet.addStandby(node);
+    repairWaiting(fleet, out);
+    out.addAll(fleet.formFromStandby(node.region()));
+    return out;
+  }
+
+  /** Fills what gaps of broken pipelines the standby nodes can, in pipeline id order. */
+  private static void repairWaiting(Fleet fleet, List<Transition> out) {
     for (String pipelineId : new ArrayList<>(fleet.gaps.keySet())) {
       if (fleet.standbyCount() == 0) break;
       repair(fleet, pipelineId, out);
     }
-    out.addAll(fleet.formFromStandby(node.region()));
+  }
+
+  /**
+   * Gives up on a pipeline that has waited broken too long: it is dissolved, and its surviving
+   * nodes go back to standby, where they can fill other broken pipelines' gaps or form new
+   * pipelines with the spare nodes, instead of idling behind a gap that no joining node fits.
+   * Nothing happens if the pipeline is no longer broken (a join repaired it).
+   */
+  public static List<Transition> giveUp(Fleet fleet, String pipelineId) {
+    List<Transition> out = new ArrayList<>();
+    if (!fleet.gaps.containsKey(pipelineId)) return out;
+    String region = "";
+    for (Stage s : fleet.pipelines.get(pipelineId).stages()) {
+      NodeSpec n = fleet.nodes.get(s.nodeId());
+      if (n != null) {
+        region = n.region();
+        break;
+      }
+    }
+    out.add(fleet.dissolve(pipelineId));
+    repairWaiting(fleet, out);
+    out.addAll(fleet.formFromStandby(region));
     return out;
   }
 

@@ -10,6 +10,8 @@ package dev.brigade.scheduler.simulation;
  * @param diskBytesPerSecond how fast a node loads its slice from its local checkpoint
  * @param loadOverheadSeconds process start and warm-up on top of reading the slice
  * @param queueTimeoutSeconds a request waiting this long for room fails
+ * @param repairWaitSeconds ours: a pipeline broken this long without a repair is dissolved and
+ *     its survivors return to standby ({@link dev.brigade.scheduler.plan.Repairer#giveUp})
  * @param scriptedLeaves extra departures at fixed times (for scenarios with known answers);
  *     starting nodes are named n0, n1, ...
  */
@@ -25,6 +27,7 @@ public record SimConfig(
     double diskBytesPerSecond,
     double loadOverheadSeconds,
     double queueTimeoutSeconds,
+    double repairWaitSeconds,
     double sampleSeconds,
     java.util.List<ScriptedLeave> scriptedLeaves) {
 
@@ -40,13 +43,17 @@ public record SimConfig(
     scriptedLeaves = java.util.List.copyOf(scriptedLeaves);
   }
 
+  /** As the scheduler's default ({@code SchedulerConfig.DEFAULT_REPAIR_WAIT}). */
+  public static final double DEFAULT_REPAIR_WAIT_SECONDS = 300;
+
   public static SimConfig of(int nodes, String preset, double hours, double churn, double qps, FleetMix mix, long seed) {
-    return new SimConfig(nodes, preset, hours, churn, qps, mix, seed, 5.0, 2e9, 10.0, 30.0, 60.0, java.util.List.of());
+    return new SimConfig(nodes, preset, hours, churn, qps, mix, seed, 5.0, 2e9, 10.0, 30.0,
+        DEFAULT_REPAIR_WAIT_SECONDS, 60.0, java.util.List.of());
   }
 
   public SimConfig withScriptedLeaves(java.util.List<ScriptedLeave> leaves) {
     return new SimConfig(nodes, preset, hours, churnPerHour, qps, mix, seed, detectSeconds, diskBytesPerSecond,
-        loadOverheadSeconds, queueTimeoutSeconds, sampleSeconds, leaves);
+        loadOverheadSeconds, queueTimeoutSeconds, repairWaitSeconds, sampleSeconds, leaves);
   }
 
   public double durationSeconds() {

@@ -28,7 +28,9 @@ import java.util.SplittableRandom;
  * both policies see exactly the same joins, leaves and requests.
  *
  * <ul>
- *   <li>OURS: allocation with the throughput search; a loss is repaired from standby;
+ *   <li>OURS: allocation with the throughput search; a loss is repaired from standby, and a
+ *       pipeline still broken after {@link SimConfig#repairWaitSeconds} is dissolved so its
+ *       survivors can repair or form others;
  *       requests go to the lowest expected latency under the KV-read roofline model ({@link
  *       Router#kvReads}); a broken stream resumes on another pipeline from prompt + generated
  *       tokens.
@@ -47,7 +49,8 @@ public final class Simulation {
     BASELINE
   }
 
-  private static final int ARRIVAL = 0, JOIN = 1, LEAVE = 2, DETECT = 3, PREFILL = 4, READY = 6, SAMPLE = 7;
+  private static final int ARRIVAL = 0, JOIN = 1, LEAVE = 2, DETECT = 3, PREFILL = 4, READY = 6, SAMPLE = 7,
+      GIVE_UP = 8;
   /** Round-robin looks at most this many pipelines in turn for one with room. */
   private static final int ROUND_ROBIN_LOOKS = 64;
 
@@ -110,7 +113,14 @@ public final class Simulation {
   /** Scheduler calls per event: this thread's CPU time, and wall time (which includes waiting for a core and GC). */
   private final Histogram allocator = new Histogram(), allocatorWall = new Histogram();
   private final Map<String, Double> lossTime = new HashMap<>();
+  /** Ours: when each pipeline now waiting broken broke (the first loss it could not repair). */
+  private final Map<String, Double> brokenSince = new HashMap<>();
   private final ArrayDeque<Double> pendingLosses = new ArrayDeque<>();
+  /**
+   * Ours: losses of pipelines given up on, by the pipeline their survivors went on to repair or
+   * form; the lost capacity is back when that pipeline is ready.
+   */
+  private final Map<String, List<Double>> inheritedLosses = new HashMap<>();
   private final List<double[]> samples = new ArrayList<>();
 
   public Simulation(SimConfig config, Policy policy) {
@@ -156,6 +166,7 @@ public final class Simulation {
         case PREFILL -> prefillDone((Request) e.ref, e.version, t);
         case READY -> ready((PipelineRun) e.ref, e.version, t);
         case SAMPLE -> sample(t);
+        case GIVE_UP -> giveUp((String) e.ref, t);
         default -> throw new IllegalStateException("unknown event " + e.type);
       }
     }
@@ -289,6 +300,26 @@ public final class Simulation {
     admit(t);
   }
 
+  /** Ours: a pipeline still broken after {@code repairWaitSeconds} is dissolved (see {@link Repairer#giveUp}). */
+  private void giveUp(String pipelineId, double t) {
+    Double since = brokenSince.get(pipelineId);
+    if (since == null || t - since < config.repairWaitSeconds() - 1e-9) return; // repaired, or broke again since
+    long t0 = startTiming();
+    List<Transition> ts = Repairer.giveUp(fleet, pipelineId);
+    timed(t0);
+    // The loss is repaired when the survivors serve again: in the first pipeline they load into.
+    Double lost = ts.isEmpty() ? null : lossTime.remove(pipelineId);
+    if (lost != null) {
+      List<String> freed = ts.getFirst().freedNodes();
+      String heir = ts.stream().skip(1).filter(tr -> tr.loadNodes().stream().anyMatch(freed::contains))
+          .map(tr -> tr.pipeline().id()).findFirst().orElse(null);
+      if (heir == null) pendingLosses.add(lost);
+      else inheritedLosses.computeIfAbsent(heir, id -> new ArrayList<>()).add(lost);
+    }
+    apply(ts, t);
+    admit(t);
+  }
+
   /** A request whose pipeline broke: resume (ours) or retry only if nothing was streamed yet. */
   private void displace(Request r, double t) {
     if (r.generated >= r.output) {
@@ -316,14 +347,21 @@ public final class Simulation {
           scheduleReady(run, tr.loadNodes(), t);
         }
         case REPAIR -> {
+          brokenSince.remove(p.id());
           PipelineRun run = runs.get(p.id());
           run.reshape(p, shape, fleet::node, allocatorConfig.linkBytesPerSecond());
           run.ready = false;
           index.put(p);
           scheduleReady(run, tr.loadNodes(), t);
         }
-        case BREAK -> index.put(p);
+        case BREAK -> {
+          index.put(p);
+          if (policy == Policy.OURS && brokenSince.putIfAbsent(p.id(), t) == null) {
+            push(t + config.repairWaitSeconds(), GIVE_UP, p.id(), 0);
+          }
+        }
         case DISSOLVE -> {
+          brokenSince.remove(p.id());
           PipelineRun gone = runs.remove(p.id());
           if (gone != null) finishes.remove(gone);
           index.remove(p.id());
@@ -331,6 +369,8 @@ public final class Simulation {
           loadGeneration.remove(p.id());
           Double lost = lossTime.remove(p.id());
           if (lost != null) pendingLosses.add(lost);
+          List<Double> inherited = inheritedLosses.remove(p.id());
+          if (inherited != null) pendingLosses.addAll(inherited);
         }
         case DRAIN -> index.put(p);
       }
@@ -355,11 +395,14 @@ public final class Simulation {
     if (runs.get(run.id) != run || loadGeneration.get(run.id) != generation) return;
     if (fleet.pipeline(run.id) == null) return;
     markReady(run, t);
+    for (double inherited : inheritedLosses.getOrDefault(run.id, List.of())) repair.add(t - inherited);
+    inheritedLosses.remove(run.id);
     Double lost = lossTime.remove(run.id);
     if (lost != null) {
       repair.add(t - lost);
-    } else if (!pendingLosses.isEmpty() && policy == Policy.BASELINE) {
-      // A dissolved pipeline counts as repaired when the next new pipeline is ready.
+    } else if (!pendingLosses.isEmpty()) {
+      // A dissolved pipeline (the baseline's at once, ours after waiting broken too long)
+      // counts as repaired when the next new pipeline is ready.
       repair.add(t - pendingLosses.poll());
     }
     admit(t);
@@ -541,6 +584,7 @@ public final class Simulation {
     // bound), for both policies alike, so the slowest repairs are not left out of the tail.
     for (double lost : lossTime.values()) repair.add(end - lost);
     for (double lost : pendingLosses) repair.add(end - lost);
+    for (List<Double> losses : inheritedLosses.values()) for (double lost : losses) repair.add(end - lost);
     int n = samples.size();
     double[] hours = new double[n], tps = new double[n], ready = new double[n], online = new double[n], bound = new double[n];
     double readySum = 0, boundSum = 0, bandwidthBoundSum = 0;

@@ -99,6 +99,31 @@ class RepairerTest {
   }
 
   @Test
+  void givingUpOnABrokenPipelineFreesItsSurvivorsToRepairAnother() {
+    Fleet fleet = fleet(List.of(gpu("a", 24), gpu("b", 24), gpu("c", 24), gpu("d", 24)));
+    assertEquals(2, fleet.pipelines().size());
+    String first = fleet.pipelineOf("a");
+    String partner = fleet.pipeline(first).nodeIds().stream().filter(n -> !n.equals("a")).findFirst().orElseThrow();
+    String second = fleet.pipelines().stream().map(PipelineSpec::id).filter(id -> !id.equals(first)).findFirst().orElseThrow();
+    String lostInSecond = fleet.pipeline(second).nodeIds().getLast();
+    assertEquals(Transition.Kind.BREAK, Repairer.leave(fleet, partner).getFirst().kind());
+    assertEquals(Transition.Kind.BREAK, Repairer.leave(fleet, lostInSecond).getFirst().kind());
+    assertEquals(java.util.Set.of(first, second), fleet.brokenPipelines());
+
+    List<Transition> ts = Repairer.giveUp(fleet, first);
+
+    assertEquals(List.of(Transition.Kind.DISSOLVE, Transition.Kind.REPAIR), ts.stream().map(Transition::kind).toList());
+    assertEquals(List.of("a"), ts.getFirst().freedNodes());
+    assertEquals(second, ts.get(1).pipeline().id());
+    assertEquals(List.of("a"), ts.get(1).loadNodes(), "only the freed node loads a slice");
+    assertTrue(fleet.brokenPipelines().isEmpty());
+    assertEquals(second, fleet.pipelineOf("a"));
+    assertNull(fleet.pipeline(first));
+    assertTrue(Repairer.giveUp(fleet, first).isEmpty(), "a pipeline no longer broken is left alone");
+    assertTrue(Repairer.giveUp(fleet, second).isEmpty(), "a repaired pipeline is left alone");
+  }
+
+  @Test
   void standbyNodesThatTogetherHoldTheModelFormANewPipeline() {
     Fleet fleet = fleet(List.of(gpu("solo", 80)));
     assertTrue(Repairer.join(fleet, gpu("x", 24)).isEmpty());

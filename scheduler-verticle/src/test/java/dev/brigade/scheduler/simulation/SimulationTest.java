@@ -24,7 +24,8 @@ class SimulationTest {
     // Five 24 GB cards: two 2-stage pipelines and one spare. n0 leaves after ten minutes.
     // Requests may wait up to 10 minutes for room, longer than the repair takes.
     SimConfig config = new SimConfig(5, "qwen3-32b-fp8", 0.5, 0, 0.2, only("RTX 4090,24,1008,165.2,1"), 7,
-        5.0, 2e9, 10.0, 600.0, 60.0, List.of(new SimConfig.ScriptedLeave("n0", 600)));
+        5.0, 2e9, 10.0, 600.0, SimConfig.DEFAULT_REPAIR_WAIT_SECONDS, 60.0,
+        List.of(new SimConfig.ScriptedLeave("n0", 600)));
 
     SimResult ours = new Simulation(config, Simulation.Policy.OURS).run();
 
