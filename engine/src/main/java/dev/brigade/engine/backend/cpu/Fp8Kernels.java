@@ -69,20 +69,18 @@ final class Fp8Kernels {
     MemorySegment seg = w.data();
     int cols = w.cols();
     long row = (long) o * cols;
-    float[] scales = w.scales();
-    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = a0;
     int full = cols - cols % GROUP;
     int i = 0;
     for (; i < full; i += GROUP) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      float s = w.scale(o, i);
       IntVector v = Simd.ints(seg, row + i);
       a0 = Simd.e4m3Byte(v, 0).mul(s).fma(FloatVector.fromArray(F, xp, i), a0);
       a1 = Simd.e4m3Byte(v, 1).mul(s).fma(FloatVector.fromArray(F, xp, i + L), a1);
     }
     for (; i + L <= cols; i += L) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      float s = w.scale(o, i);
       a0 = Simd.e4m3(seg, row + i).mul(s).fma(FloatVector.fromArray(F, xp, i), a0);
     }
     a0.add(a1).intoArray(lanes, 0);
@@ -93,13 +91,11 @@ final class Fp8Kernels {
     MemorySegment seg = w.data();
     int cols = w.cols();
     long row = (long) o * cols;
-    float[] scales = w.scales();
-    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
     FloatVector a2 = FloatVector.zero(F);
     FloatVector a3 = a2;
     int full = cols - cols % GROUP;
     for (int i = 0; i < full; i += GROUP) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      float s = w.scale(o, i);
       IntVector v = Simd.ints(seg, row + i);
       a2 = Simd.e4m3Byte(v, 2).mul(s).fma(FloatVector.fromArray(F, xp, i + 2 * L), a2);
       a3 = Simd.e4m3Byte(v, 3).mul(s).fma(FloatVector.fromArray(F, xp, i + 3 * L), a3);
@@ -125,11 +121,9 @@ final class Fp8Kernels {
     MemorySegment seg = w.data();
     int cols = w.cols();
     long row = (long) o * cols;
-    float[] scales = w.scales();
-    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
     int full = cols - cols % GROUP;
     for (int i = 0; i < full; i += GROUP) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      float s = w.scale(o, i);
       IntVector v = Simd.ints(seg, row + i);
       Simd.e4m3Byte(v, 0).mul(s).intoArray(dst, at + i);
       Simd.e4m3Byte(v, 1).mul(s).intoArray(dst, at + i + L);
@@ -142,11 +136,9 @@ final class Fp8Kernels {
     MemorySegment seg = w.data();
     int cols = w.cols();
     long row = (long) o * cols;
-    float[] scales = w.scales();
-    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
     int i = cols - cols % GROUP;
     for (; i + L <= cols; i += L) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      float s = w.scale(o, i);
       Simd.e4m3(seg, row + i).mul(s).intoArray(dst, at + i);
     }
     for (; i < cols; i++) {
@@ -159,11 +151,9 @@ final class Fp8Kernels {
     MemorySegment seg = w.data();
     int cols = w.cols();
     long row = (long) o * cols;
-    float[] scales = w.scales();
-    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
     int full = cols - cols % GROUP;
     for (int i = 0; i < full; i += GROUP) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      float s = w.scale(o, i);
       IntVector v = Simd.ints(seg, row + i);
       Simd.e4m3Byte(v, 2).mul(s).intoArray(dst, at + i + 2 * L);
       Simd.e4m3Byte(v, 3).mul(s).intoArray(dst, at + i + 3 * L);

@@ -24,8 +24,6 @@ final class Fp8TableKernels {
     MemorySegment seg = w.data();
     int cols = w.cols();
     long row = (long) o * cols;
-    float[] scales = w.scales();
-    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = a0;
     FloatVector a2 = a0;
@@ -33,7 +31,7 @@ final class Fp8TableKernels {
     int full = cols - cols % GROUP;
     int i = 0;
     for (; i < full; i += GROUP) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      float s = w.scale(o, i);
       ByteVector codes = ByteVector.fromMemorySegment(E4m3Tables.CODES, seg, row + i, Simd.LE);
       ShortVector top = E4m3Tables.top(codes);
       ShortVector next = E4m3Tables.next(codes);
@@ -45,7 +43,7 @@ final class Fp8TableKernels {
       a3 = E4m3Tables.highWord(odd).mul(s).fma(FloatVector.fromArray(F, xp, i + 3 * L), a3);
     }
     for (; i + L <= cols; i += L) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      float s = w.scale(o, i);
       a0 = Simd.e4m3(seg, row + i).mul(s).fma(FloatVector.fromArray(F, xp, i), a0);
     }
     a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
@@ -61,11 +59,9 @@ final class Fp8TableKernels {
     MemorySegment seg = w.data();
     int cols = w.cols();
     long row = (long) o * cols;
-    float[] scales = w.scales();
-    int scaleRow = (o / WeightMatrix.FP8_BLOCK) * w.scaleCols();
     int full = cols - cols % GROUP;
     for (int i = 0; i < full; i += GROUP) {
-      float s = scales[scaleRow + i / WeightMatrix.FP8_BLOCK];
+      float s = w.scale(o, i);
       ByteVector codes = ByteVector.fromMemorySegment(E4m3Tables.CODES, seg, row + i, Simd.LE);
       ShortVector top = E4m3Tables.top(codes);
       ShortVector next = E4m3Tables.next(codes);

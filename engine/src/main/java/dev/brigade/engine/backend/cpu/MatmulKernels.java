@@ -374,7 +374,7 @@ public final class MatmulKernels {
   static float weight(WeightMatrix w, int o, int c) {
     float v = FloatCodec.get(w.data(), w.dtype(), (long) o * w.cols() + c);
     if (w.scales() != null) {
-      v *= w.scales()[(o / WeightMatrix.FP8_BLOCK) * w.scaleCols() + c / WeightMatrix.FP8_BLOCK];
+      v *= w.scale(o, c);
     }
     return v;
   }

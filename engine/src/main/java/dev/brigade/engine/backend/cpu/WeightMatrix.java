@@ -72,6 +72,11 @@ public final class WeightMatrix {
     return scaleCols;
   }
 
+  /** F8_E4M3 only: the block scale of element (row, col). */
+  public float scale(int row, int col) {
+    return scales[row / FP8_BLOCK * scaleCols + col / FP8_BLOCK];
+  }
+
   /** Bytes of one stored row. */
   public long rowBytes() {
     return (long) cols * dtype.bytes();
