@@ -27,10 +27,8 @@ import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The scheduler: keeps the node registry and the pipeline table in Hazelcast maps, admits
@@ -411,22 +409,22 @@ public final class SchedulerVerticle extends VerticleBase {
       return;
     }
     long now = System.currentTimeMillis();
-    Set<String> broken = new HashSet<>();
-    for (PipelineRecord listed : List.copyOf(pipelines.all())) {
-      PipelineRecord p = pipelines.get(listed.pipelineId()); // an earlier give-up may have repaired it
-      if (p == null || p.state() != PipelineState.BROKEN) {
+    List<String> broken = pipelines.all().stream()
+        .filter(p -> p.state() == PipelineState.BROKEN).map(PipelineRecord::pipelineId).toList();
+    brokenSince.keySet().retainAll(broken);
+    for (String id : broken) {
+      if (now - brokenSince.computeIfAbsent(id, k -> now) < config.repairWait().toMillis()) {
         continue;
       }
-      broken.add(p.pipelineId());
-      long since = brokenSince.computeIfAbsent(p.pipelineId(), id -> now);
-      if (now - since >= config.repairWait().toMillis()) {
-        LOG.log(Level.WARNING, "pipeline " + p.pipelineId() + " waited broken for "
-            + config.repairWait().toSeconds() + " s; dissolving it so its nodes can serve elsewhere");
-        brokenSince.remove(p.pipelineId());
-        carryOut(placement.giveUp(p.pipelineId()));
+      brokenSince.remove(id);
+      // Empty when an earlier give-up in this sweep has already repaired it with its survivors.
+      List<Transition> transitions = placement.giveUp(id);
+      if (!transitions.isEmpty()) {
+        LOG.log(Level.WARNING, "pipeline " + id + " waited broken for " + config.repairWait().toSeconds()
+            + " s; dissolving it so its nodes can serve elsewhere");
+        carryOut(transitions);
       }
     }
-    brokenSince.keySet().retainAll(broken);
   }
 
   /** The pipeline is gone; its live nodes are spare again and drop their slices. */

@@ -46,7 +46,7 @@ final class FleetBound {
   double tokensPerSecond(NodeSpec node) {
     double kv = shape.kvBytesPerTokenPerLayer();
     double microBatch = 1 + node.memoryBytes() / (shape.numLayers() * reserved * kv);
-    double bandwidth = node.memoryBandwidth() > 0 ? node.memoryBandwidth() : shape.layerWeightBytes() / node.layerSeconds();
+    double bandwidth = bandwidth(node);
     double memoryBound = microBatch * bandwidth / (shape.layerWeightBytes() + microBatch * context * kv);
     double computeBound = node.flops() > 0 ? node.flops() / shape.flopsPerTokenPerLayer() : Double.POSITIVE_INFINITY;
     return Math.min(memoryBound, computeBound) / shape.numLayers();
@@ -60,8 +60,12 @@ final class FleetBound {
    * a scheduler against.
    */
   double batchOneTokensPerSecond(NodeSpec node) {
-    double bandwidth = node.memoryBandwidth() > 0 ? node.memoryBandwidth() : shape.layerWeightBytes() / node.layerSeconds();
-    return bandwidth / ((double) shape.numLayers() * shape.layerWeightBytes() + shape.headBytes());
+    return bandwidth(node) / ((double) shape.numLayers() * shape.layerWeightBytes() + shape.headBytes());
+  }
+
+  /** The node's memory bandwidth, or what its measured layer time implies when it has none. */
+  private double bandwidth(NodeSpec node) {
+    return node.memoryBandwidth() > 0 ? node.memoryBandwidth() : shape.layerWeightBytes() / node.layerSeconds();
   }
 
   double context() {

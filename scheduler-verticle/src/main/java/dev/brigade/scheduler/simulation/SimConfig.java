@@ -43,8 +43,9 @@ public record SimConfig(
     scriptedLeaves = java.util.List.copyOf(scriptedLeaves);
   }
 
-  /** As the scheduler's default ({@code SchedulerConfig.DEFAULT_REPAIR_WAIT}). */
-  public static final double DEFAULT_REPAIR_WAIT_SECONDS = 300;
+  /** The scheduler's own default. */
+  public static final double DEFAULT_REPAIR_WAIT_SECONDS =
+      dev.brigade.scheduler.SchedulerConfig.DEFAULT_REPAIR_WAIT.toMillis() / 1e3;
 
   public static SimConfig of(int nodes, String preset, double hours, double churn, double qps, FleetMix mix, long seed) {
     return new SimConfig(nodes, preset, hours, churn, qps, mix, seed, 5.0, 2e9, 10.0, 30.0,
