@@ -24,14 +24,19 @@ import jdk.incubator.vector.IntVector;
  * (measured 1.5-1.9x the single-row kernel's bandwidth on one core).
  *
  * <p>Batches run over blocks of weight rows small enough to stay in cache while every
- * activation row passes. Decode batches (up to {@link #MAX_ROWS_FOR_2X4} rows) use tiles of two
- * weight rows by four activation rows, eight products per weight load; their first pass over a
- * block would wait on memory with only two streams in flight, so the tiles also read the next
- * block ahead (one int per 64 bytes). On the 0.6B shape's weights at batch 8 this took a sweep
- * from 163-236 ms (2x2 tiles) to 132-171 ms (150 ms without the read-ahead). Prefill chunks
- * reuse each cached block for many activation rows, and there two by two measured 8-15% faster
- * (256 rows) than the 2x4 tiles. A 1x4 tile, and a 2x2 tile over weights widened to f32 first,
- * were measured slower.
+ * activation row passes. A block's first pass reads its weights from memory, and one core
+ * waits on that memory and then computes, the two hardly overlapping (Java has no prefetch
+ * instruction). So decode batches (up to {@link #MAX_ROWS_FOR_2X4} rows) take each block from
+ * the four quarters of the range and make the first pass with tiles of four weight rows, one
+ * per quarter, by activation rows 0 and 1: four streams in flight, as at batch 1. The other
+ * activation rows then pass over the cached block in tiles of two weight rows by four
+ * activation rows (eight products per weight load), then two by two. On the 0.6B shape's
+ * weights (one sweep, 2 threads) this took batch 2 from 74 to 44 ms, batch 4 from 94 to 76 ms
+ * and batch 8 from 130-147 to 112-117 ms, against two-row blocks read ahead one int per 64
+ * bytes; batches of 12-16 rows measured the same either way. Prefill chunks reuse each cached
+ * block for many activation rows, and there two by two measured 8-15% faster (256 rows) than
+ * the 2x4 tiles. A 1x4 tile, and a 2x2 tile over weights widened to f32 first, were measured
+ * slower.
  *
  * <p>The loops count the byte offset in a long: with an int column counter and the offset
  * derived from it, C2 kept per-load checks in the loop, and a decode sweep over the 0.6B
@@ -45,8 +50,9 @@ final class Bf16Kernels {
   private static final ValueLayout.OfShort BF16 =
       ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(Simd.LE);
   /**
-   * Batches up to this many rows use the 2x4 tiles with read-ahead; larger ones (prefill
-   * chunks) pass over each cached block many times, where the 2x2 tile measured faster.
+   * Batches up to this many rows make four-stream first passes and use the 2x4 tiles; larger
+   * ones (prefill chunks) pass over each cached block many times, where the 2x2 tile measured
+   * faster.
    */
   private static final int MAX_ROWS_FOR_2X4 = 32;
   /** Weight bytes kept hot while every activation row pair passes over them. */
@@ -65,47 +71,76 @@ final class Bf16Kernels {
       }
       return;
     }
-    int outDim = w.rows();
-    int cols = w.cols();
+    int from4 = from;
+    if (rows <= MAX_ROWS_FOR_2X4) {
+      from4 = fourStreams(w, xp, out, rows, from, to, lanes);
+    }
     long rowBytes = w.rowBytes();
     int block = (int) Math.max(2, BLOCK_BYTES / Math.max(1, rowBytes));
-    long touched = 0;
-    for (int o0 = from; o0 < to; o0 += block) {
-      int o1 = Math.min(to, o0 + block);
-      long next = (long) o1 * rowBytes;
-      long nextEnd = (long) Math.min(to, o1 + block) * rowBytes;
-      int tile = 0;
-      int r = 0;
-      for (; rows <= MAX_ROWS_FOR_2X4 && r + 4 <= rows; r += 4) {
-        int o = o0;
-        for (; o + 2 <= o1; o += 2, tile++) {
-          long ahead = next + tile * rowBytes;
-          touched += tile2x4(w, o, xp, r * cols, out, r * outDim + o, outDim, lanes,
-              ahead + rowBytes <= nextEnd ? ahead : (long) o * rowBytes);
-        }
-        for (; o < o1; o++) {
-          for (int k = 0; k < 4; k++) {
-            out[(r + k) * outDim + o] = one(w, o, xp, (r + k) * cols, lanes);
-          }
-        }
+    for (int o0 = from4; o0 < to; o0 += block) {
+      cached(w, xp, out, rows, 0, o0, Math.min(to, o0 + block), lanes);
+    }
+  }
+
+  /**
+   * A decode batch over most of [from, to): four quarters of the range at once, in blocks of
+   * a few rows from each. The first pass over a block (activation rows 0 and 1) reads four
+   * weight rows a quarter apart, four streams in four pages, so it does not wait on memory
+   * one stream at a time; the other activation rows then pass over the block from cache.
+   * Returns the first output row left for the caller (at most a few at the end).
+   */
+  private static int fourStreams(WeightMatrix w, float[] xp, float[] out, int rows, int from,
+      int to, float[] lanes) {
+    int quarter = ((to - from) / 4) & ~1; // even, so every region splits into row pairs
+    int perRegion = (int) Math.max(2, BLOCK_BYTES / (4 * Math.max(1, w.rowBytes()))) & ~1;
+    for (int k0 = 0; k0 < quarter; k0 += perRegion) {
+      int k1 = Math.min(quarter, k0 + perRegion);
+      for (int k = k0; k < k1; k++) {
+        tile4x2(w, from + k, quarter, xp, out, lanes);
       }
-      for (; r + 2 <= rows; r += 2) {
-        int o = o0;
-        for (; o + 2 <= o1; o += 2) {
-          tile2x2(w, o, xp, r * cols, out, r * outDim + o, outDim, lanes);
-        }
-        if (o < o1) {
-          out[r * outDim + o] = one(w, o, xp, r * cols, lanes);
-          out[(r + 1) * outDim + o] = one(w, o, xp, (r + 1) * cols, lanes);
-        }
+      for (int j = 0; j < 4; j++) {
+        int base = from + j * quarter;
+        cached(w, xp, out, rows, 2, base + k0, base + k1, lanes);
       }
-      if (r < rows) {
-        for (int o = o0; o < o1; o++) {
-          out[r * outDim + o] = one(w, o, xp, r * cols, lanes);
+    }
+    return from + 4 * quarter;
+  }
+
+  /**
+   * Activation rows [r0, rows) over weight rows [o0, o1), a block small enough to stay in
+   * cache while they pass: 2x4 tiles for decode batches, then 2x2, then single rows.
+   */
+  private static void cached(WeightMatrix w, float[] xp, float[] out, int rows, int r0, int o0,
+      int o1, float[] lanes) {
+    int outDim = w.rows();
+    int cols = w.cols();
+    int r = r0;
+    for (; rows <= MAX_ROWS_FOR_2X4 && r + 4 <= rows; r += 4) {
+      int o = o0;
+      for (; o + 2 <= o1; o += 2) {
+        tile2x4(w, o, xp, r * cols, out, r * outDim + o, outDim, lanes);
+      }
+      for (; o < o1; o++) {
+        for (int k = 0; k < 4; k++) {
+          out[(r + k) * outDim + o] = one(w, o, xp, (r + k) * cols, lanes);
         }
       }
     }
-    readAheadSink = touched;
+    for (; r + 2 <= rows; r += 2) {
+      int o = o0;
+      for (; o + 2 <= o1; o += 2) {
+        tile2x2(w, o, xp, r * cols, out, r * outDim + o, outDim, lanes);
+      }
+      if (o < o1) {
+        out[r * outDim + o] = one(w, o, xp, r * cols, lanes);
+        out[(r + 1) * outDim + o] = one(w, o, xp, (r + 1) * cols, lanes);
+      }
+    }
+    if (r < rows) {
+      for (int o = o0; o < o1; o++) {
+        out[r * outDim + o] = one(w, o, xp, r * cols, lanes);
+      }
+    }
   }
 
   /** Weight row o with the activation row at xp[x0]. */
@@ -173,21 +208,92 @@ final class Bf16Kernels {
   }
 
   /**
-   * Where the read-ahead loads' sum goes: a field write keeps C2 from dropping the loads. Its
-   * value means nothing; threads overwrite it freely.
+   * Weight rows o, o + d, o + 2d, o + 3d with activation rows 0 and 1: four streams in four
+   * pages for a block's first pass (see {@link #fourStreams}).
    */
-  @SuppressWarnings("unused")
-  private static long readAheadSink;
+  private static void tile4x2(WeightMatrix w, int o, int d, float[] xp, float[] out,
+      float[] lanes) {
+    MemorySegment seg = w.data();
+    int cols = w.cols();
+    int outDim = w.rows();
+    long r0 = (long) o * w.rowBytes();
+    long step = (long) d * w.rowBytes();
+    long r1 = r0 + step;
+    long r2 = r1 + step;
+    long r3 = r2 + step;
+    FloatVector a0 = FloatVector.zero(F); // weight row o, activation row 0
+    FloatVector a1 = a0;
+    FloatVector b0 = a0; // weight row o + d
+    FloatVector b1 = a0;
+    FloatVector c0 = a0;
+    FloatVector c1 = a0;
+    FloatVector d0 = a0;
+    FloatVector d1 = a0;
+    FloatVector e0 = a0; // weight row o, activation row 1
+    FloatVector e1 = a0;
+    FloatVector f0 = a0;
+    FloatVector f1 = a0;
+    FloatVector g0 = a0;
+    FloatVector g1 = a0;
+    FloatVector h0 = a0;
+    FloatVector h1 = a0;
+    long fullBytes = 2L * (cols - cols % GROUP);
+    int i = 0;
+    for (long off = 0; off < fullBytes; off += 2L * GROUP, i += GROUP) {
+      FloatVector xe = FloatVector.fromArray(F, xp, i);
+      FloatVector xo = FloatVector.fromArray(F, xp, i + L);
+      FloatVector ye = FloatVector.fromArray(F, xp, cols + i);
+      FloatVector yo = FloatVector.fromArray(F, xp, cols + i + L);
+      IntVector v = Simd.ints(seg, r0 + off);
+      FloatVector even = Simd.bf16Even(v);
+      FloatVector odd = Simd.bf16Odd(v);
+      a0 = even.fma(xe, a0);
+      a1 = odd.fma(xo, a1);
+      e0 = even.fma(ye, e0);
+      e1 = odd.fma(yo, e1);
+      v = Simd.ints(seg, r1 + off);
+      even = Simd.bf16Even(v);
+      odd = Simd.bf16Odd(v);
+      b0 = even.fma(xe, b0);
+      b1 = odd.fma(xo, b1);
+      f0 = even.fma(ye, f0);
+      f1 = odd.fma(yo, f1);
+      v = Simd.ints(seg, r2 + off);
+      even = Simd.bf16Even(v);
+      odd = Simd.bf16Odd(v);
+      c0 = even.fma(xe, c0);
+      c1 = odd.fma(xo, c1);
+      g0 = even.fma(ye, g0);
+      g1 = odd.fma(yo, g1);
+      v = Simd.ints(seg, r3 + off);
+      even = Simd.bf16Even(v);
+      odd = Simd.bf16Odd(v);
+      d0 = even.fma(xe, d0);
+      d1 = odd.fma(xo, d1);
+      h0 = even.fma(ye, h0);
+      h1 = odd.fma(yo, h1);
+    }
+    a0.add(a1).intoArray(lanes, 0);
+    b0.add(b1).intoArray(lanes, L);
+    c0.add(c1).intoArray(lanes, 2 * L);
+    d0.add(d1).intoArray(lanes, 3 * L);
+    e0.add(e1).intoArray(lanes, 4 * L);
+    f0.add(f1).intoArray(lanes, 5 * L);
+    g0.add(g1).intoArray(lanes, 6 * L);
+    h0.add(h1).intoArray(lanes, 7 * L);
+    for (int j = 0; j < 4; j++) {
+      long row = r0 + j * step;
+      out[o + j * d] = finish(seg, row, cols, xp, 0, lanes, j * L);
+      out[outDim + o + j * d] = finish(seg, row, cols, xp, cols, lanes, (4 + j) * L);
+    }
+  }
 
   /**
    * Weight rows o, o + 1 with the four activation rows from xp[x0] (cols apart); the result of
-   * activation row k and weight row o + j at out[at + k * stride + j]. Each iteration also
-   * loads one int of the 64 bytes at {@code ahead + offset}: a plain read of the next weight
-   * block while this one is multiplied, since Java has no prefetch instruction. Returns the
-   * sum of those ints.
+   * activation row k and weight row o + j at out[at + k * stride + j].
    */
-  private static long tile2x4(WeightMatrix w, int o, float[] xp, int x0, float[] out, int at,
-      int stride, float[] lanes, long ahead) {
+  private static void tile2x4(WeightMatrix w, int o, float[] xp, int x0, float[] out, int at,
+      int stride, float[] lanes) {
     MemorySegment seg = w.data();
     int cols = w.cols();
     int x1 = x0 + cols;
@@ -211,11 +317,9 @@ final class Bf16Kernels {
     FloatVector g1 = a0;
     FloatVector h0 = a0;
     FloatVector h1 = a0;
-    long touched = 0;
     long fullBytes = 2L * (cols - cols % GROUP);
     int i = 0;
     for (long off = 0; off < fullBytes; off += 2L * GROUP, i += GROUP) {
-      touched += seg.get(ValueLayout.JAVA_INT_UNALIGNED, ahead + off);
       IntVector v = Simd.ints(seg, r0 + off);
       IntVector u = Simd.ints(seg, r1 + off);
       FloatVector ve = Simd.bf16Even(v);
@@ -260,7 +364,6 @@ final class Bf16Kernels {
       out[at + k * stride] = finish(seg, r0, cols, xp, x, lanes, k * L);
       out[at + k * stride + 1] = finish(seg, r1, cols, xp, x, lanes, (4 + k) * L);
     }
-    return touched;
   }
 
   /**
