@@ -1,5 +1,6 @@
 package dev.brigade.engine.backend;
 
+import dev.brigade.engine.backend.cpu.Bf16Panels;
 import dev.brigade.engine.backend.cpu.WeightMatrix;
 import dev.brigade.engine.checkpoint.TensorData;
 import dev.brigade.engine.model.DType;
@@ -9,8 +10,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A weight copied into native memory in its stored dtype (64-byte aligned for SIMD loads).
- * FP8 block scales are widened to f32 once, at upload: they are tiny and read per block.
+ * A weight copied into native memory in its stored dtype (64-byte aligned for SIMD loads), in
+ * the layout the CPU kernels read: BF16 in {@link Bf16Panels}, the others row-major. FP8 block
+ * scales are widened to f32 once, at upload: they are tiny and read per block.
  */
 final class HostWeight implements DeviceWeight {
   static final int FP8_BLOCK = CheckedWeight.FP8_BLOCK;
@@ -20,8 +22,13 @@ final class HostWeight implements DeviceWeight {
   final DType dtype;
   final long rows;
   final long cols;
-  /** The stored elements, row-major [rows, cols]. */
+  /** The stored elements: BF16 matrices in panels, the others row-major [rows, cols]. */
   final MemorySegment data;
+  /**
+   * Whether data is in {@link Bf16Panels}: BF16 matrices of more than one row. A single row
+   * (a norm's weights) is never multiplied and stays as stored, 1/L of its panel's size.
+   */
+  private final boolean panels;
   /** F8_E4M3 only: [ceil(rows/128), ceil(cols/128)] scale_inv as f32; null otherwise. */
   final float[] scales;
   final int scaleCols;
@@ -36,14 +43,22 @@ final class HostWeight implements DeviceWeight {
     this.scales = checked.scales();
     this.scaleCols = checked.scaleCols();
     this.scaleBytes = checked.scaleBytes();
-    long bytes = rows * cols * dtype.bytes();
     this.arena = Arena.ofShared();
-    this.data = arena.allocate(bytes, 64);
-    MemorySegment.copy(weight.bytes(), 0, data, 0, bytes);
+    this.panels = dtype == DType.BF16 && rows > 1;
+    if (panels) {
+      this.data = arena.allocate(Bf16Panels.bytes(rows, cols), 64);
+      Bf16Panels.pack(weight.bytes(), rows, cols, data);
+    } else {
+      this.data = arena.allocate(rows * cols * dtype.bytes(), 64);
+      MemorySegment.copy(weight.bytes(), 0, data, 0, rows * cols * dtype.bytes());
+    }
   }
 
   /** Element (r, c) as f32, FP8 already multiplied by its block scale. For the scalar oracle. */
   double get(long r, long c) {
+    if (panels) {
+      return Bf16Panels.get(data, r, c, cols);
+    }
     long i = r * cols + c;
     double v = FloatCodec.get(data, dtype, i);
     if (scales != null) {
@@ -59,7 +74,9 @@ final class HostWeight implements DeviceWeight {
   WeightMatrix matrix() {
     WeightMatrix m = matrix;
     if (m == null) {
-      m = new WeightMatrix(data, dtype, rows, cols, scales, scaleCols);
+      m = dtype == DType.BF16 && !panels
+          ? WeightMatrix.fromRowMajor(data, dtype, rows, cols, null, 0, arena)
+          : new WeightMatrix(data, dtype, rows, cols, scales, scaleCols);
       matrix = m;
     }
     return m;

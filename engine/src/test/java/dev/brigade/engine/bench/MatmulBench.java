@@ -80,7 +80,7 @@ public class MatmulBench {
             (short) (Float.floatToRawIntBits(v) >>> 16));
       }
     }
-    weight = new WeightMatrix(data, t, outDim, inDim, scales, scaleCols);
+    weight = WeightMatrix.fromRowMajor(data, t, outDim, inDim, scales, scaleCols, Arena.global());
     x = new float[rows * inDim];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) rnd.nextGaussian();

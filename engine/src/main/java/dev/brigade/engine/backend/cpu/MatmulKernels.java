@@ -4,7 +4,6 @@ import static dev.brigade.engine.backend.cpu.Simd.F;
 import static dev.brigade.engine.backend.cpu.Simd.L;
 
 import dev.brigade.engine.model.DType;
-import dev.brigade.engine.numeric.FloatCodec;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 
@@ -15,14 +14,15 @@ import jdk.incubator.vector.FloatVector;
  * <p>Work is split over output rows o only. Each (r, o) result has one fixed reduction order
  * per weight dtype, which depends on the row length and the vector width only - not on the
  * batch, the other rows, the thread count or the chunking - so a row's result is
- * bit-identical alone or in any batch. BF16 and FP8 weights are widened in registers from
- * wide loads that pack several columns per lane, and the activations are permuted once per
- * call to match ({@link ColumnOrder}); their orders are described in {@link Bf16Kernels} and
- * {@link Fp8Kernels}. F16 and F32 weights keep column order: four vector accumulators take
- * the groups of 4L columns in turn (accumulator j sums vectors 4k + j with fused
- * multiply-adds), vectors left after the last full group go to accumulator 0, the four are
- * added as (a0 + a1) + (a2 + a3) and the lanes summed in the tree order of
- * {@link Simd#sumLanes}; columns after the last full vector are then added one by one.
+ * bit-identical alone or in any batch. BF16 weights are stored in panels of L rows and each
+ * lane computes its own output row ({@link Bf16PanelKernels} gives their order). FP8 weights
+ * are widened in registers from wide loads that pack several columns per lane, and the
+ * activations are permuted once per call to match ({@link ColumnOrder}); their order is
+ * described in {@link Fp8Kernels}. F16 and F32 weights keep column order: four vector
+ * accumulators take the groups of 4L columns in turn (accumulator j sums vectors 4k + j with
+ * fused multiply-adds), vectors left after the last full group go to accumulator 0, the four
+ * are added as (a0 + a1) + (a2 + a3) and the lanes summed in the tree order of {@link
+ * Simd#sumLanes}; columns after the last full vector are then added one by one.
  *
  * <p>Memory traffic: weights stream from memory once per call. BF16 is widened in registers
  * at every batch size; FP8 at one activation row. Otherwise a block of consecutive weight rows
@@ -83,7 +83,10 @@ public final class MatmulKernels {
     int chunks = pool.threads() * 16;
     int grain = (int) Math.max((total + chunks - 1) / chunks,
         (MIN_CHUNK_BYTES + rowBytes - 1) / Math.max(1, rowBytes));
-    grain = (grain + 3) & ~3; // whole four-row decode tiles in every chunk but the last
+    // whole blocks of four BF16 panels in every chunk but the last, for the four-panel tiles (a
+    // panel cut by a chunk is computed by both)
+    int blockRows = 4 * Bf16Panels.ROWS;
+    grain = (grain + blockRows - 1) / blockRows * blockRows;
     float[] xp = permuted(ws[0], x, rows);
     pool.forEach(total, grain, (from, to) -> {
       // a chunk of the concatenated output rows, cut at the weights' boundaries
@@ -111,9 +114,8 @@ public final class MatmulKernels {
    */
   private static float[] permuted(WeightMatrix w, float[] x, int rows) {
     int slots = switch (w.dtype()) {
-      case BF16 -> Bf16Kernels.SLOTS;
       case F8_E4M3 -> Fp8Kernels.SLOTS;
-      case F16, F32 -> 1;
+      case BF16, F16, F32 -> 1;
     };
     if (slots == 1) {
       return x;
@@ -143,7 +145,7 @@ public final class MatmulKernels {
    */
   static void range(WeightMatrix w, float[] x, float[] out, int rows, int from, int to) {
     if (w.dtype() == DType.BF16) {
-      Bf16Kernels.range(w, x, out, rows, from, to);
+      Bf16PanelKernels.range(w, x, out, rows, from, to);
       return;
     }
     float[] lanes = new float[8 * L];
@@ -372,10 +374,6 @@ public final class MatmulKernels {
 
   /** Element (o, c) as f32, FP8 times its block scale (exact: scale times an FP8 value). */
   static float weight(WeightMatrix w, int o, int c) {
-    float v = FloatCodec.get(w.data(), w.dtype(), (long) o * w.cols() + c);
-    if (w.scales() != null) {
-      v *= w.scale(o, c);
-    }
-    return v;
+    return w.get(o, c);
   }
 }

@@ -36,14 +36,6 @@ final class Simd {
       VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4));
   static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-
-  /** L bf16 values at byte offset {@code at}, widened. */
-  static FloatVector bf16(MemorySegment seg, long at) {
-    return ((IntVector) ShortVector.fromMemorySegment(S, seg, at, LE)
-            .convertShape(VectorOperators.S2I, I, 0))
-        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-  }
-
   /** L f16 values at byte offset {@code at}, widened exactly (inf/NaN excepted). */
   static FloatVector f16(MemorySegment seg, long at) {
     IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, at, LE)
@@ -82,22 +74,6 @@ final class Simd {
   static IntVector ints(MemorySegment seg, long at) {
     return IntVector.fromMemorySegment(I, seg, at, LE);
   }
-
-  /** The bf16 values in the low halves of {@code v}'s ints: the even columns, widened. */
-  static FloatVector bf16Even(IntVector v) {
-    return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-  }
-
-  /** The bf16 values in the high halves of {@code v}'s ints: the odd columns, widened. */
-  static FloatVector bf16Odd(IntVector v) {
-    return v.and(HIGH_HALVES).reinterpretAsFloats();
-  }
-
-  /**
-   * The mask as a constant vector: {@code v.and(0xFFFF0000)} makes C2 broadcast the scalar
-   * again at every use, inside the kernels' loops (seen in the generated code).
-   */
-  private static final IntVector HIGH_HALVES = IntVector.broadcast(I, 0xFFFF0000);
 
   /**
    * Byte {@code k} (0 = lowest) of each of {@code v}'s ints as an E4M3 code, widened exactly

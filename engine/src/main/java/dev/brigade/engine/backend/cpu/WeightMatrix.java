@@ -1,10 +1,13 @@
 package dev.brigade.engine.backend.cpu;
 
 import dev.brigade.engine.model.DType;
+import dev.brigade.engine.numeric.FloatCodec;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A row-major [rows, cols] weight in its stored dtype, as the CPU kernels read it.
+ * A [rows, cols] weight in its stored dtype, laid out as the CPU kernels read it: BF16 in
+ * {@link Bf16Panels}, every other dtype row-major.
  */
 public final class WeightMatrix {
   /** FP8 scale blocks are 128 x 128 elements. */
@@ -18,14 +21,14 @@ public final class WeightMatrix {
   private final int scaleCols;
 
   /**
-   * @param data little-endian elements
+   * @param data little-endian elements: BF16 in {@link Bf16Panels}, others row-major
    * @param scales F8_E4M3 only: the [ceil(rows/128), ceil(cols/128)] block scale_inv as f32,
    *     row-major with {@code scaleCols} columns; null for other dtypes
    */
   public WeightMatrix(
       MemorySegment data, DType dtype, long rows, long cols, float[] scales, int scaleCols) {
     if (rows < 0 || cols < 0 || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE
-        || data.byteSize() < rows * cols * dtype.bytes()) {
+        || data.byteSize() < layoutBytes(dtype, rows, cols)) {
       throw new IllegalArgumentException("weight of " + data.byteSize() + " bytes does not fit"
           + " [" + rows + ", " + cols + "] " + dtype);
     }
@@ -46,6 +49,31 @@ public final class WeightMatrix {
             + "]");
       }
     }
+  }
+
+  /** A weight from row-major elements: BF16 is copied into panels (in {@code arena}). */
+  public static WeightMatrix fromRowMajor(MemorySegment rowMajor, DType dtype, long rows,
+      long cols, float[] scales, int scaleCols, Arena arena) {
+    MemorySegment data = rowMajor;
+    if (dtype == DType.BF16) {
+      data = arena.allocate(Bf16Panels.bytes(rows, cols), 64);
+      Bf16Panels.pack(rowMajor, rows, cols, data);
+    }
+    return new WeightMatrix(data, dtype, rows, cols, scales, scaleCols);
+  }
+
+  /** Bytes a [rows, cols] weight of {@code dtype} takes in the kernels' layout. */
+  public static long layoutBytes(DType dtype, long rows, long cols) {
+    return dtype == DType.BF16 ? Bf16Panels.bytes(rows, cols) : rows * cols * dtype.bytes();
+  }
+
+  /** Element (row, col) as f32, FP8 times its block scale (exact: scale times an FP8 value). */
+  public float get(int row, int col) {
+    if (dtype == DType.BF16) {
+      return Bf16Panels.get(data, row, col, cols);
+    }
+    float v = FloatCodec.get(data, dtype, (long) row * cols + col);
+    return scales == null ? v : v * scale(row, col);
   }
 
   public MemorySegment data() {

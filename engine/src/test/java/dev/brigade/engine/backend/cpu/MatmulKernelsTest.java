@@ -13,6 +13,7 @@ import dev.brigade.engine.model.DType;
 import dev.brigade.engine.numeric.FloatCodec;
 import dev.brigade.engine.testing.Encode;
 import dev.brigade.engine.testing.Fp8Block;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -60,7 +61,7 @@ class MatmulKernelsTest {
       }
       MemorySegment bytes = Encode.store(w, dtype);
       return new Stored(new TensorData("w", dtype, shape, bytes, null), null,
-          new WeightMatrix(bytes, dtype, rows, cols, null, 0));
+          WeightMatrix.fromRowMajor(bytes, dtype, rows, cols, null, 0, Arena.ofAuto()));
     }
   }
 
