@@ -46,15 +46,16 @@ final class E4m3Tables {
    */
   static final boolean FAST_HERE = POSSIBLE && decideFastHere();
 
-  // Byte 3 (sign clear) and byte 2 of each magnitude's f32, codes 0-63 then 64-127.
-  private static final ByteVector TOP_LOW = table(3, 0);
-  private static final ByteVector TOP_HIGH = table(3, 64);
-  private static final ByteVector NEXT_LOW = table(2, 0);
-  private static final ByteVector NEXT_HIGH = table(2, 64);
-  private static final ByteVector SIGN = ByteVector.broadcast(CODES, (byte) 0x80);
-  private static final ShortVector LOW_BYTES = ShortVector.broadcast(shorts(), (short) 0x00FF);
-  private static final ShortVector HIGH_BYTES = ShortVector.broadcast(shorts(), (short) 0xFF00);
-  private static final IntVector HIGH_WORDS = IntVector.broadcast(Simd.I, 0xFFFF0000);
+  // Byte 3 (sign clear) and byte 2 of each magnitude's f32, codes 0-63 then 64-127. Package
+  // access for the two-row kernel, which spells the steps out (see Fp8TableKernels#rows2).
+  static final ByteVector TOP_LOW = table(3, 0);
+  static final ByteVector TOP_HIGH = table(3, 64);
+  static final ByteVector NEXT_LOW = table(2, 0);
+  static final ByteVector NEXT_HIGH = table(2, 64);
+  static final ByteVector SIGN = ByteVector.broadcast(CODES, (byte) 0x80);
+  static final ShortVector LOW_BYTES = ShortVector.broadcast(shorts(), (short) 0x00FF);
+  static final ShortVector HIGH_BYTES = ShortVector.broadcast(shorts(), (short) 0xFF00);
+  static final IntVector HIGH_WORDS = IntVector.broadcast(Simd.I, 0xFFFF0000);
 
   /** The codes' top f32 bytes, sign included, as shorts (two codes per short). */
   static ShortVector top(ByteVector codes) {

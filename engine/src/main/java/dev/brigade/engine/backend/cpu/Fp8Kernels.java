@@ -64,6 +64,16 @@ final class Fp8Kernels {
     return sum;
   }
 
+  /** {@link #row} of rows o and o2 into out[o] and out[o2]; lanes is scratch of 8L floats. */
+  static void rows2(WeightMatrix w, int o, int o2, float[] xp, float[] lanes, float[] out) {
+    if (tables) {
+      Fp8TableKernels.rows2(w, o, o2, xp, lanes, out);
+      return;
+    }
+    out[o] = row(w, o, xp, lanes);
+    out[o2] = row(w, o2, xp, lanes);
+  }
+
   /** a0 + a1 into lanes: slots 0 and 1 of every group, then the vectors after the groups. */
   private static void slots01(WeightMatrix w, int o, float[] xp, float[] lanes) {
     MemorySegment seg = w.data();
