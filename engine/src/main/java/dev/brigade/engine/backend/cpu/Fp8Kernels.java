@@ -41,17 +41,14 @@ final class Fp8Kernels {
   }
 
   /**
-   * Weight row o with the (permuted) activation row at xp[0]; lanes is scratch of 2L floats.
-   * Two passes over the row (the
-   * second reads it from cache), slots 0 and 1 then slots 2 and 3: four conversions in one
-   * method exceed what C2 inlines in one compilation, and a conversion left as a call boxes
-   * every vector it touches. The accumulators are independent, so the passes give exactly the
-   * values one pass would.
+   * Weight row o with the (permuted) activation row at xp[0], widened arithmetically ({@link
+   * #rows} goes through the tables where they are fast); lanes is scratch of 2L floats. Two
+   * passes over the row (the second reads it from cache), slots 0 and 1 then slots 2 and 3:
+   * four conversions in one method exceed what C2 inlines in one compilation, and a conversion
+   * left as a call boxes every vector it touches. The accumulators are independent, so the
+   * passes give exactly the values one pass would.
    */
   static float row(WeightMatrix w, int o, float[] xp, float[] lanes) {
-    if (tables) {
-      return Fp8TableKernels.row(w, o, xp, lanes);
-    }
     slots01(w, o, xp, lanes);
     slots23(w, o, xp, lanes);
     FloatVector.fromArray(F, lanes, 0).add(FloatVector.fromArray(F, lanes, L))
@@ -59,19 +56,24 @@ final class Fp8Kernels {
     float sum = Simd.sumLanes(lanes);
     int cols = w.cols();
     for (int i = cols - cols % L; i < cols; i++) {
-      sum = Math.fma(MatmulKernels.weight(w, o, i), xp[i], sum);
+      sum = Math.fma(w.get(o, i), xp[i], sum);
     }
     return sum;
   }
 
-  /** {@link #row} of rows o and o2 into out[o] and out[o2]; lanes is scratch of 8L floats. */
-  static void rows2(WeightMatrix w, int o, int o2, float[] xp, float[] lanes, float[] out) {
+  /**
+   * {@link #row} of rows o and o2 into out[o] and out[o2], two rows per pass where the tables
+   * widen; o2 may be o, for a row alone. lanes is scratch of 8L floats.
+   */
+  static void rows(WeightMatrix w, int o, int o2, float[] xp, float[] lanes, float[] out) {
     if (tables) {
       Fp8TableKernels.rows2(w, o, o2, xp, lanes, out);
       return;
     }
     out[o] = row(w, o, xp, lanes);
-    out[o2] = row(w, o2, xp, lanes);
+    if (o2 != o) {
+      out[o2] = row(w, o2, xp, lanes);
+    }
   }
 
   /** a0 + a1 into lanes: slots 0 and 1 of every group, then the vectors after the groups. */
@@ -152,7 +154,7 @@ final class Fp8Kernels {
       Simd.e4m3(seg, row + i).mul(s).intoArray(dst, at + i);
     }
     for (; i < cols; i++) {
-      dst[at + i] = MatmulKernels.weight(w, o, i);
+      dst[at + i] = w.get(o, i);
     }
   }
 

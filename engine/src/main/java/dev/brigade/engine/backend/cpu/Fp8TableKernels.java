@@ -11,48 +11,21 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * {@link Fp8Kernels}' row product and widening with each group's codes widened through {@link
- * E4m3Tables}. Same slots, same values, same reduction order, so the same bits; one pass over
- * the row, as the table widening is small enough for C2 to inline all four slots.
+ * {@link Fp8Kernels}' row product (two rows at a time) and widening with each group's codes
+ * widened through {@link E4m3Tables}. Same slots, same values, same reduction order, so the
+ * same bits; one pass over the row, as the table widening is small enough for C2 to inline all
+ * four slots.
  */
 final class Fp8TableKernels {
   private Fp8TableKernels() {}
 
   private static final int GROUP = Fp8Kernels.SLOTS * L;
 
-  /** See {@link Fp8Kernels#row}. */
-  static float row(WeightMatrix w, int o, float[] xp, float[] lanes) {
-    MemorySegment seg = w.data();
-    int cols = w.cols();
-    long row = (long) o * cols;
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    int full = cols - cols % GROUP;
-    for (int i = 0; i < full; i += GROUP) {
-      float s = w.scale(o, i);
-      ByteVector codes = ByteVector.fromMemorySegment(E4m3Tables.CODES, seg, row + i, Simd.LE);
-      ShortVector top = E4m3Tables.top(codes);
-      ShortVector next = E4m3Tables.next(codes);
-      IntVector even = E4m3Tables.evenWords(top, next);
-      IntVector odd = E4m3Tables.oddWords(top, next);
-      a0 = E4m3Tables.lowWord(even).mul(s).fma(FloatVector.fromArray(F, xp, i), a0);
-      a1 = E4m3Tables.lowWord(odd).mul(s).fma(FloatVector.fromArray(F, xp, i + L), a1);
-      a2 = E4m3Tables.highWord(even).mul(s).fma(FloatVector.fromArray(F, xp, i + 2 * L), a2);
-      a3 = E4m3Tables.highWord(odd).mul(s).fma(FloatVector.fromArray(F, xp, i + 3 * L), a3);
-    }
-    a0.intoArray(lanes, 0);
-    a1.intoArray(lanes, L);
-    a2.intoArray(lanes, 2 * L);
-    a3.intoArray(lanes, 3 * L);
-    return finish(w, o, xp, lanes, 0);
-  }
-
   /**
-   * {@link #row} of rows o and o2 in one pass over both: two streams of memory in flight
-   * instead of one, the same bits. Every step of the widening is written out here: behind the
-   * helpers, two rows' worth exceeds what C2 inlines and the vectors get boxed. lanes holds
+   * {@link Fp8Kernels#row} of rows o and o2 in one pass over both: two streams of memory in
+   * flight instead of one, the same bits. o2 may be o, for a row left alone (it is then
+   * computed twice, to the same value). Every step of the widening is written out here: behind
+   * the helpers, two rows' worth exceeds what C2 inlines and the vectors get boxed. lanes holds
    * 8L floats.
    */
   static void rows2(WeightMatrix w, int o, int o2, float[] xp, float[] lanes, float[] out) {
@@ -134,7 +107,7 @@ final class Fp8TableKernels {
         .intoArray(lanes, at);
     float sum = Simd.sumLanes(lanes, at);
     for (int c = cols - cols % L; c < cols; c++) {
-      sum = Math.fma(MatmulKernels.weight(w, o, c), xp[c], sum);
+      sum = Math.fma(w.get(o, c), xp[c], sum);
     }
     return sum;
   }

@@ -155,11 +155,11 @@ public final class MatmulKernels {
       // not depend on when or beside which row it is computed.
       int quarter = (to - from) / 4;
       for (int k = 0; k < quarter; k++) {
-        Fp8Kernels.rows2(w, from + k, from + quarter + k, x, lanes, out);
-        Fp8Kernels.rows2(w, from + 2 * quarter + k, from + 3 * quarter + k, x, lanes, out);
+        Fp8Kernels.rows(w, from + k, from + quarter + k, x, lanes, out);
+        Fp8Kernels.rows(w, from + 2 * quarter + k, from + 3 * quarter + k, x, lanes, out);
       }
       for (int o = from + 4 * quarter; o < to; o++) {
-        out[o] = Fp8Kernels.row(w, o, x, lanes);
+        Fp8Kernels.rows(w, o, o, x, lanes, out);
       }
       return;
     }
@@ -213,7 +213,7 @@ public final class MatmulKernels {
       case BF16, F8_E4M3 -> throw new IllegalStateException(w.dtype() + " has its own kernels");
     }
     for (int i = full; i < w.cols(); i++) {
-      dst[at + i] = weight(w, o, i);
+      dst[at + i] = w.get(o, i);
     }
   }
 
@@ -378,10 +378,5 @@ public final class MatmulKernels {
     b0.add(b1).intoArray(lanes, at + L);
     c0.add(c1).intoArray(lanes, at + 2 * L);
     d0.add(d1).intoArray(lanes, at + 3 * L);
-  }
-
-  /** Element (o, c) as f32, FP8 times its block scale (exact: scale times an FP8 value). */
-  static float weight(WeightMatrix w, int o, int c) {
-    return w.get(o, c);
   }
 }

@@ -95,7 +95,7 @@ class MatmulKernelsTest {
       for (int o = 0; o < out; o++) {
         double absSum = 0;
         for (int i = 0; i < in; i++) {
-          absSum += Math.abs(MatmulKernels.weight(s.matrix(), o, i) * (double) x[r * in + i]);
+          absSum += Math.abs(s.matrix().get(o, i) * (double) x[r * in + i]);
         }
         double tolerance = (in + 2) * 0x1p-24 * absSum + 1e-30;
         double diff = Math.abs(expected[r * out + o] - (double) actual[r * out + o]);
