@@ -15,7 +15,8 @@ import jdk.incubator.vector.FloatVector;
  * per weight dtype, which depends on the row length and the vector width only - not on the
  * batch, the other rows, the thread count or the chunking - so a row's result is
  * bit-identical alone or in any batch. BF16 weights are stored in panels of L rows and each
- * lane computes its own output row ({@link Bf16PanelKernels} gives their order). FP8 weights
+ * lane computes its own output row ({@link Bf16PanelKernels} gives their order); activation
+ * rows are interleaved in groups of eight once per call to match. FP8 weights
  * are widened in registers from wide loads that pack several columns per lane, and the
  * activations are permuted once per call to match ({@link ColumnOrder}); their order is
  * described in {@link Fp8Kernels}. F16 and F32 weights keep column order: four vector
@@ -109,15 +110,17 @@ public final class MatmulKernels {
   }
 
   /**
-   * x in the column order the dtype's kernels read (a per-calling-thread buffer, only read
-   * while this call runs), or x itself for dtypes kept in column order.
+   * x in the order the dtype's kernels read (a per-calling-thread buffer, only read while this
+   * call runs), or x itself where that is row-major: FP8 permutes columns ({@link ColumnOrder}),
+   * BF16 interleaves groups of eight rows ({@link Bf16PanelKernels#order}).
    */
   private static float[] permuted(WeightMatrix w, float[] x, int rows) {
-    int slots = switch (w.dtype()) {
-      case F8_E4M3 -> Fp8Kernels.SLOTS;
-      case BF16, F16, F32 -> 1;
+    boolean asIs = switch (w.dtype()) {
+      case F8_E4M3 -> false;
+      case BF16 -> Bf16PanelKernels.grouped(rows) == 0;
+      case F16, F32 -> true;
     };
-    if (slots == 1) {
+    if (asIs) {
       return x;
     }
     int n = rows * w.cols();
@@ -126,7 +129,11 @@ public final class MatmulKernels {
       xp = new float[n];
       PERMUTED.set(xp);
     }
-    ColumnOrder.permute(x, rows, w.cols(), slots, xp);
+    if (w.dtype() == DType.BF16) {
+      Bf16PanelKernels.order(x, rows, w.cols(), xp);
+    } else {
+      ColumnOrder.permute(x, rows, w.cols(), Fp8Kernels.SLOTS, xp);
+    }
     return xp;
   }
 
@@ -139,7 +146,7 @@ public final class MatmulKernels {
   }
 
   /**
-   * Output rows [from, to) for all activation rows (x already permuted for the dtype). BF16
+   * Output rows [from, to) for all activation rows (x already in the dtype's order). BF16
    * and one-row FP8 widen in registers; everything else widens blocks of weight rows into a
    * per-thread f32 buffer first.
    */

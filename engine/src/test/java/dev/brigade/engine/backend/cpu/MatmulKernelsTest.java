@@ -111,7 +111,8 @@ class MatmulKernelsTest {
     for (DType dtype : DTYPES) {
       for (int[] shape : SHAPES) {
         Stored s = Stored.random(dtype, shape[0], shape[1], shape[0] * 31L + shape[1], 1f);
-        for (int rows : new int[] {1, 2, 3, 5}) {
+        // 8 and 19: BF16's interleaved groups of eight rows, alone and with rows after them
+        for (int rows : new int[] {1, 2, 3, 5, 8, 19}) {
           float[] x = gaussian(rows * shape[1], rows);
           float[] out = new float[rows * shape[0]];
           MatmulKernels.matmul(s.matrix(), x, out, rows, POOL);
