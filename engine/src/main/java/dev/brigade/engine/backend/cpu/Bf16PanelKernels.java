@@ -152,6 +152,12 @@ final class Bf16PanelKernels {
         int lo = Math.max(from, first);
         int hi = Math.min(Math.min(to, outDim), first + ROWS);
         int at = (i * panels + j) * L - first;
+        if (!oddColumn && hi - lo == ROWS) {
+          // a whole panel: its results as they are (element by element this took a tenth of
+          // the eight-row tile's time)
+          System.arraycopy(tmp, at + lo, out, (r + i) * outDim + lo, ROWS);
+          continue;
+        }
         for (int o = lo; o < hi; o++) {
           float v = tmp[at + o];
           if (oddColumn) {
