@@ -39,6 +39,8 @@ class BenchMeshCommandTest {
       assertTrue(run.get("pipeline").get("tokensPerSecond").asDouble() > 0, run.toString());
       assertTrue(run.get("baseline").get("tokensPerSecond").asDouble() > 0, run.toString());
       assertTrue(run.get("concurrent").get("tokensPerSecond").asDouble() > 0, run.toString());
+      assertTrue(run.get("concurrentDecode").get("tokensPerSecond").asDouble() > 0, run.toString());
+      assertTrue(run.get("oneDecode").get("tokensPerSecond").asDouble() > 0, run.toString());
       assertEquals(i + 1, run.get("concurrentMeanBatch").size(), "one batch figure per stage");
     }
     assertEquals(before, liveChildren(), "every bench-stage process and the baseline process were stopped");

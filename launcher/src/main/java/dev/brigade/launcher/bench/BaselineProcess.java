@@ -23,10 +23,15 @@ final class BaselineProcess implements Baseline {
     this.process = processes.startPiped("bench-whole", "bench-whole", args);
     this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     this.requests = new PrintStream(process.getOutputStream(), false, StandardCharsets.UTF_8);
-    String line = replies.readLine();
-    if (!WholeModel.READY.equals(line)) {
-      throw new IllegalStateException("bench-whole did not start (log: "
-          + processes.log("bench-whole") + "): " + line);
+    // The JVM may print first on the same stream (a flight recording's start, from
+    // --stage-java-opts): lines before the ready line are passed over.
+    StringBuilder before = new StringBuilder();
+    for (String line = replies.readLine(); !WholeModel.READY.equals(line); line = replies.readLine()) {
+      if (line == null) {
+        throw new IllegalStateException("bench-whole did not start (log: "
+            + processes.log("bench-whole") + "): " + before.toString().strip());
+      }
+      before.append(line).append('\n');
     }
   }
 

@@ -68,13 +68,16 @@ public final class MeshBench {
    * @param pingMicros median round trip of a small event-bus request from this JVM to each
    *     stage's event loop, measured right after the run: what the machine's load does to a hop
    * @param oneSequence / @param concurrent aggregate tokens/s of 1 and of {@code concurrency}
-   *     sequences started together (null when concurrency is 1)
+   *     sequences started together, from the start to the last token: prefill included (null
+   *     when concurrency is 1)
+   * @param oneDecode / @param concurrentDecode the same runs' decode phase: tokens that arrive
+   *     after every sequence has its first token, over the time from then to the last token
    * @param concurrentMeanBatch sequences per batched forward at each stage during the
    *     concurrent run; @param concurrentComputeShare each stage's forward time over its wall time
    */
   public record StageRun(int stages, Figure baseline, Figure pipeline, double overheadMicrosPerToken,
-      double pingMicros, Figure oneSequence, Figure concurrent, List<Double> concurrentMeanBatch,
-      List<Double> concurrentComputeShare) {}
+      double pingMicros, Figure oneSequence, Figure concurrent, Figure oneDecode,
+      Figure concurrentDecode, List<Double> concurrentMeanBatch, List<Double> concurrentComputeShare) {}
 
   /** @param baselineMode where the single process ran: a JVM of its own, or the benchmark's with --in-jvm */
   public record Report(String model, String backend, int cores, String stageMode, String baselineMode,
@@ -173,26 +176,22 @@ public final class MeshBench {
     double overhead = (wall - compute) / 1e3 / Math.max(1, generated);
     double ping = mesh.pingMicros(stages);
     if (o.concurrency() <= 1) {
-      return new StageRun(stages, baseline, pipeline, overhead, ping, null, null, List.of(), List.of());
+      return new StageRun(stages, baseline, pipeline, overhead, ping, null, null, null, null,
+          List.of(), List.of());
     }
-    double oneTokens = 0;
-    double oneSeconds = 0;
-    double manyTokens = 0;
-    double manySeconds = 0;
+    Aggregate one = new Aggregate();
+    Aggregate many = new Aggregate();
     long[] batches = new long[stages];
     long[] entries = new long[stages];
     long[] busy = new long[stages];
     long manyWall = 0;
     for (int round = 0; round < o.rounds(); round++) {
-      double[] one = aggregate(mesh, 1);
-      oneTokens += one[0];
-      oneSeconds += one[1];
+      long t1 = System.nanoTime();
+      one.add(mesh.run(prompts(1, 0), o.tokens()), t1);
       List<JsonObject> before = mesh.figures(stages);
       long t0 = System.nanoTime();
-      double[] many = aggregate(mesh, o.concurrency());
+      many.add(mesh.run(prompts(o.concurrency(), 0), o.tokens()), t0);
       manyWall += System.nanoTime() - t0;
-      manyTokens += many[0];
-      manySeconds += many[1];
       List<JsonObject> after = mesh.figures(stages);
       for (int s = 0; s < stages; s++) {
         batches[s] += after.get(s).getLong("batches") - before.get(s).getLong("batches");
@@ -206,9 +205,11 @@ public final class MeshBench {
       meanBatch.add((double) entries[s] / Math.max(1, batches[s]));
       computeShare.add(busy[s] / (double) manyWall);
     }
+    String label = o.concurrency() + " sequences";
     return new StageRun(stages, baseline, pipeline, overhead, ping,
-        new Figure("1 sequence", oneTokens / oneSeconds, null),
-        new Figure(o.concurrency() + " sequences", manyTokens / manySeconds, null), meanBatch, computeShare);
+        new Figure("1 sequence", one.perSecond(), null), new Figure(label, many.perSecond(), null),
+        new Figure("1 sequence", one.decodePerSecond(), null),
+        new Figure(label, many.decodePerSecond(), null), meanBatch, computeShare);
   }
 
   private List<int[]> prompts(int n, int salt) {
@@ -236,13 +237,33 @@ public final class MeshBench {
     }
   }
 
-  /** {tokens, seconds} of {@code n} sequences started together, from the start to the last token. */
-  private double[] aggregate(Mesh mesh, int n) throws Exception {
-    long t0 = System.nanoTime();
-    List<TimedTokens> runs = mesh.run(prompts(n, 0), o.tokens());
-    long end = runs.stream().mapToLong(r -> r.times.getLast()).max().orElse(t0);
-    int total = runs.stream().mapToInt(r -> r.tokens.size()).sum();
-    return new double[] {total, (end - t0) / 1e9};
+  /** Sequences started together, summed over runs: end to end and in their decode phase. */
+  private static final class Aggregate {
+    private long tokens;
+    private long nanos;
+    private long decodeTokens;
+    private long decodeNanos;
+
+    /** @param runs every sequence of one run, started at {@code start} */
+    void add(List<TimedTokens> runs, long start) {
+      long end = runs.stream().mapToLong(r -> r.times.getLast()).max().orElseThrow();
+      // the decode phase starts when the last sequence has its first token
+      long allStarted = runs.stream().mapToLong(r -> r.times.getFirst()).max().orElseThrow();
+      tokens += runs.stream().mapToInt(r -> r.tokens.size()).sum();
+      nanos += end - start;
+      for (TimedTokens r : runs) {
+        decodeTokens += r.times.stream().filter(t -> t > allStarted).count();
+      }
+      decodeNanos += end - allStarted;
+    }
+
+    double perSecond() {
+      return nanos == 0 ? 0 : tokens / (nanos / 1e9);
+    }
+
+    double decodePerSecond() {
+      return decodeNanos == 0 ? 0 : decodeTokens / (decodeNanos / 1e9);
+    }
   }
 
   /** The 1, 5 and 15 minute load averages, as /proc/loadavg has them ("" elsewhere). */
@@ -519,16 +540,20 @@ public final class MeshBench {
           Boolean.FALSE.equals(s.pipeline().identical()) ? "  TOKENS DIFFER" : ""));
     }
     if (r.concurrency() > 1) {
-      b.append("aggregate tokens/s, ").append(r.concurrency()).append(" sequences against 1:\n");
+      b.append("aggregate tokens/s, ").append(r.concurrency()).append(" sequences against 1, from the start"
+          + " (prefill included) and in the decode phase (once every sequence has its first token):\n");
       for (StageRun s : r.runs()) {
         StringBuilder batches = new StringBuilder();
         for (int i = 0; i < s.concurrentMeanBatch().size(); i++) {
           batches.append(String.format(l, "%s%.1f/%.0f%%", i == 0 ? "" : " ", s.concurrentMeanBatch().get(i),
               100 * s.concurrentComputeShare().get(i)));
         }
-        b.append(String.format(l, "  %-10s %9s  vs %9s  %5.2fx  per stage: seqs per forward/forward share %s%n",
+        b.append(String.format(l, "  %-10s %9s  vs %9s  %5.2fx  decode phase %9s  vs %9s  %5.2fx"
+                + "  per stage: seqs per forward/forward share %s%n",
             s.pipeline().label(), fmt(s.concurrent().tokensPerSecond()), fmt(s.oneSequence().tokensPerSecond()),
-            s.concurrent().tokensPerSecond() / s.oneSequence().tokensPerSecond(), batches));
+            s.concurrent().tokensPerSecond() / s.oneSequence().tokensPerSecond(),
+            fmt(s.concurrentDecode().tokensPerSecond()), fmt(s.oneDecode().tokensPerSecond()),
+            s.concurrentDecode().tokensPerSecond() / s.oneDecode().tokensPerSecond(), batches));
       }
     }
     return b.toString();
