@@ -1,18 +1,21 @@
 package dev.brigade.engine.backend;
 
 import dev.brigade.engine.backend.cpu.Bf16Panels;
+import dev.brigade.engine.backend.cpu.Fp8Panels;
 import dev.brigade.engine.backend.cpu.WeightMatrix;
 import dev.brigade.engine.checkpoint.TensorData;
 import dev.brigade.engine.model.DType;
 import dev.brigade.engine.numeric.FloatCodec;
+import dev.brigade.engine.numeric.Fp8E4m3;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
  * A weight copied into native memory in its stored dtype (64-byte aligned for SIMD loads), in
- * the layout the CPU kernels read: BF16 in {@link Bf16Panels}, the others row-major. FP8 block
- * scales are widened to f32 once, at upload: they are tiny and read per block.
+ * the layout the CPU kernels read: BF16 in {@link Bf16Panels}, FP8 in {@link Fp8Panels}, the
+ * others row-major. FP8 block scales are widened to f32 once, at upload: they are tiny and
+ * read per block.
  */
 final class HostWeight implements DeviceWeight {
   static final int FP8_BLOCK = CheckedWeight.FP8_BLOCK;
@@ -22,11 +25,12 @@ final class HostWeight implements DeviceWeight {
   final DType dtype;
   final long rows;
   final long cols;
-  /** The stored elements: BF16 matrices in panels, the others row-major [rows, cols]. */
+  /** The stored elements: BF16 and FP8 matrices in panels, the others row-major [rows, cols]. */
   final MemorySegment data;
   /**
-   * Whether data is in {@link Bf16Panels}: BF16 matrices of more than one row. A single row
-   * (a norm's weights) is never multiplied and stays as stored, 1/L of its panel's size.
+   * Whether data is in panels ({@link Bf16Panels}, {@link Fp8Panels}): BF16 and FP8 matrices
+   * of more than one row. A single row (a norm's weights) is never multiplied and stays as
+   * stored, 1/L of its panel's size.
    */
   private final boolean panels;
   /** F8_E4M3 only: [ceil(rows/128), ceil(cols/128)] scale_inv as f32; null otherwise. */
@@ -44,10 +48,9 @@ final class HostWeight implements DeviceWeight {
     this.scaleCols = checked.scaleCols();
     this.scaleBytes = checked.scaleBytes();
     this.arena = Arena.ofShared();
-    this.panels = dtype == DType.BF16 && rows > 1;
+    this.panels = (dtype == DType.BF16 || dtype == DType.F8_E4M3) && rows > 1;
     if (panels) {
-      this.data = arena.allocate(Bf16Panels.bytes(rows, cols), 64);
-      Bf16Panels.pack(weight.bytes(), rows, cols, data);
+      this.data = WeightMatrix.panelsOf(weight.bytes(), dtype, rows, cols, arena);
     } else {
       this.data = arena.allocate(rows * cols * dtype.bytes(), 64);
       MemorySegment.copy(weight.bytes(), 0, data, 0, rows * cols * dtype.bytes());
@@ -56,11 +59,12 @@ final class HostWeight implements DeviceWeight {
 
   /** Element (r, c) as f32, FP8 already multiplied by its block scale. For the scalar oracle. */
   double get(long r, long c) {
-    if (panels) {
+    if (panels && dtype == DType.BF16) {
       return Bf16Panels.get(data, r, c, cols);
     }
-    long i = r * cols + c;
-    double v = FloatCodec.get(data, dtype, i);
+    double v = panels
+        ? Fp8E4m3.toFloat(Fp8Panels.code(data, r, c, cols))
+        : FloatCodec.get(data, dtype, r * cols + c);
     if (scales != null) {
       v *= scales[(int) (r / FP8_BLOCK) * scaleCols + (int) (c / FP8_BLOCK)];
     }
@@ -74,8 +78,8 @@ final class HostWeight implements DeviceWeight {
   WeightMatrix matrix() {
     WeightMatrix m = matrix;
     if (m == null) {
-      m = dtype == DType.BF16 && !panels
-          ? WeightMatrix.fromRowMajor(data, dtype, rows, cols, null, 0, arena)
+      m = (dtype == DType.BF16 || dtype == DType.F8_E4M3) && !panels
+          ? WeightMatrix.fromRowMajor(data, dtype, rows, cols, scales, scaleCols, arena)
           : new WeightMatrix(data, dtype, rows, cols, scales, scaleCols);
       matrix = m;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.brigade.engine.backend.ScalarBackend;
 import dev.brigade.engine.backend.cpu.Bf16Panels;
+import dev.brigade.engine.backend.cpu.Fp8Panels;
 import dev.brigade.engine.kv.KvCacheFullException;
 import dev.brigade.engine.model.DType;
 import dev.brigade.engine.model.LayerRange;
@@ -80,9 +81,16 @@ class SliceModelTest {
     try (SliceModel tail = SliceModel.load(ckpt, new LayerRange(2, 4), backend,
         new SliceOptions(10_000, 16, DType.BF16, 0))) {
       SliceMemory m = tail.memory();
-      // the CPU kernels keep BF16 matrices in panels of whole rows: lm_head's 97 rows take 112
+      // the CPU kernels keep BF16 and FP8 matrices in panels of whole rows (FP8 also of whole
+      // column quads): lm_head's 97 rows take 112, k's and v's 24 take 32, and so on
       long lmHeadPadding = Bf16Panels.bytes(97, h) - 97 * h * 2;
-      assertEquals(sizes.sliceWeightBytes(2, 4, false, true) + lmHeadPadding, m.weightBytes());
+      long[][] shapes = {{q, h}, {kv, h}, {kv, h}, {h, q}, {inter, h}, {inter, h}, {h, inter}};
+      long projectionPadding = 0;
+      for (long[] shape : shapes) {
+        projectionPadding += Fp8Panels.bytes(shape[0], shape[1]) - shape[0] * shape[1];
+      }
+      assertEquals(sizes.sliceWeightBytes(2, 4, false, true) + lmHeadPadding
+          + 2 * projectionPadding, m.weightBytes());
       // a block of 16 tokens over 2 layers takes 16 * 2 * 96 bytes = 3072: 3 blocks fit
       assertEquals(3, tail.kvCache().totalBlocks());
       assertEquals(3 * 3072, m.kvBytes());

@@ -8,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * and the next (last exponent bit, mantissa). Two 128-entry byte tables, indexed by the code's
  * low 7 bits, give them for 4L codes in one two-vector permute each (AVX-512 VBMI's
  * vpermi2b); the sign bit is then copied in. Pairing the two bytes into 16-bit words and the
- * words into the high halves of ints yields the four slots of {@link Fp8Kernels}' layout, with
+ * words into ints yields, for 4L codes loaded from {@link Fp8Panels}, the L rows' four
+ * columns (codes 4k, 4k + 1, 4k + 2 and 4k + 3 of int k), with
  * exactly the values of {@link Fp8E4m3#toFloat} (the NaN codes included). About a third of the
  * vector operations of the arithmetic widening, which is what bounds FP8 decode on a CPU.
  *
@@ -46,8 +45,8 @@ final class E4m3Tables {
    */
   static final boolean FAST_HERE = POSSIBLE && decideFastHere();
 
-  // Byte 3 (sign clear) and byte 2 of each magnitude's f32, codes 0-63 then 64-127. Package
-  // access for the two-row kernel, which spells the steps out (see Fp8TableKernels#rows2).
+  // Byte 3 (sign clear) and byte 2 of each magnitude's f32, codes 0-63 then 64-127, and the
+  // masks that pair them; the kernels spell the steps out (see Fp8PanelKernels#p4r1).
   static final ByteVector TOP_LOW = table(3, 0);
   static final ByteVector TOP_HIGH = table(3, 64);
   static final ByteVector NEXT_LOW = table(2, 0);
@@ -56,36 +55,6 @@ final class E4m3Tables {
   static final ShortVector LOW_BYTES = ShortVector.broadcast(shorts(), (short) 0x00FF);
   static final ShortVector HIGH_BYTES = ShortVector.broadcast(shorts(), (short) 0xFF00);
   static final IntVector HIGH_WORDS = IntVector.broadcast(Simd.I, 0xFFFF0000);
-
-  /** The codes' top f32 bytes, sign included, as shorts (two codes per short). */
-  static ShortVector top(ByteVector codes) {
-    return codes.selectFrom(TOP_LOW, TOP_HIGH).or(codes.and(SIGN)).reinterpretAsShorts();
-  }
-
-  /** The codes' second f32 bytes, as shorts (two codes per short). */
-  static ShortVector next(ByteVector codes) {
-    return codes.selectFrom(NEXT_LOW, NEXT_HIGH).reinterpretAsShorts();
-  }
-
-  /** Each even-indexed code's two f32 bytes as one word; as ints, codes 4j (low) and 4j + 2. */
-  static IntVector evenWords(ShortVector top, ShortVector next) {
-    return top.lanewise(VectorOperators.LSHL, 8).or(next.and(LOW_BYTES)).reinterpretAsInts();
-  }
-
-  /** Each odd-indexed code's two f32 bytes as one word; as ints, codes 4j + 1 and 4j + 3. */
-  static IntVector oddWords(ShortVector top, ShortVector next) {
-    return top.and(HIGH_BYTES).or(next.lanewise(VectorOperators.LSHR, 8)).reinterpretAsInts();
-  }
-
-  /** The low word of each int as an f32: slot 0 from the even words, slot 1 from the odd. */
-  static FloatVector lowWord(IntVector words) {
-    return words.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-  }
-
-  /** The high word of each int as an f32: slot 2 from the even words, slot 3 from the odd. */
-  static FloatVector highWord(IntVector words) {
-    return words.and(HIGH_WORDS).reinterpretAsFloats();
-  }
 
   private static VectorSpecies<Short> shorts() {
     return VectorSpecies.of(short.class, F.vectorShape());

@@ -16,19 +16,19 @@ import jdk.incubator.vector.FloatVector;
  * batch, the other rows, the thread count or the chunking - so a row's result is
  * bit-identical alone or in any batch. BF16 weights are stored in panels of L rows and each
  * lane computes its own output row ({@link Bf16PanelKernels} gives their order); activation
- * rows are interleaved in groups of eight once per call to match. FP8 weights
- * are widened in registers from wide loads that pack several columns per lane, and the
- * activations are permuted once per call to match ({@link ColumnOrder}); their order is
- * described in {@link Fp8Kernels}. F16 and F32 weights keep column order: four vector
+ * rows are interleaved in groups of eight once per call to match. FP8 weights are in panels
+ * too, four columns per lane ({@link Fp8PanelKernels} gives their order, block by scale
+ * block). F16 and F32 weights keep column order: four vector
  * accumulators take the groups of 4L columns in turn (accumulator j sums vectors 4k + j with
  * fused multiply-adds), vectors left after the last full group go to accumulator 0, the four
  * are added as (a0 + a1) + (a2 + a3) and the lanes summed in the tree order of {@link
  * Simd#sumLanes}; columns after the last full vector are then added one by one.
  *
  * <p>Memory traffic: weights stream from memory once per call. BF16 is widened in registers
- * at every batch size; FP8 at one activation row. Otherwise a block of consecutive weight rows
- * (~32 KiB stored) is widened once into a per-thread f32 buffer that stays in cache, and every
- * activation row is run against it two at a time.
+ * at every batch size; FP8 at one activation row, and otherwise a scale block of four panels
+ * at a time into a per-thread f32 buffer. F16 and F32 widen a block of consecutive weight rows
+ * (~32 KiB stored) once into a per-thread f32 buffer that stays in cache, and every activation
+ * row is run against it two at a time.
  *
  * <p>The kernels are many small methods on purpose: the Vector API only compiles to SIMD
  * instructions when C2 inlines every call of it, and one large method (four activation rows
@@ -111,8 +111,9 @@ public final class MatmulKernels {
 
   /**
    * x in the order the dtype's kernels read (a per-calling-thread buffer, only read while this
-   * call runs), or x itself where that is row-major: FP8 permutes columns ({@link ColumnOrder}),
-   * BF16 interleaves groups of eight rows ({@link Bf16PanelKernels#order}).
+   * call runs), or x itself where that is row-major: BF16 and FP8 interleave groups of eight
+   * rows ({@link Bf16PanelKernels#order}, {@link Fp8PanelKernels#order}), and FP8 rows are
+   * padded to whole column quads.
    */
   private static float[] permuted(WeightMatrix w, float[] x, int rows) {
     boolean asIs = switch (w.dtype()) {
@@ -123,7 +124,7 @@ public final class MatmulKernels {
     if (asIs) {
       return x;
     }
-    int n = rows * w.cols();
+    int n = rows * (w.dtype() == DType.F8_E4M3 ? Fp8PanelKernels.width(w.cols()) : w.cols());
     float[] xp = PERMUTED.get();
     if (xp.length < n) {
       xp = new float[n];
@@ -132,7 +133,7 @@ public final class MatmulKernels {
     if (w.dtype() == DType.BF16) {
       Bf16PanelKernels.order(x, rows, w.cols(), xp);
     } else {
-      ColumnOrder.permute(x, rows, w.cols(), Fp8Kernels.SLOTS, xp);
+      Fp8PanelKernels.order(x, rows, w.cols(), xp);
     }
     return xp;
   }
@@ -147,29 +148,20 @@ public final class MatmulKernels {
 
   /**
    * Output rows [from, to) for all activation rows (x already in the dtype's order). BF16
-   * and one-row FP8 widen in registers; everything else widens blocks of weight rows into a
+   * and FP8 have kernels of their own; F16 and F32 widen blocks of weight rows into a
    * per-thread f32 buffer first.
    */
   static void range(WeightMatrix w, float[] x, float[] out, int rows, int from, int to) {
-    if (w.dtype() == DType.BF16) {
-      Bf16PanelKernels.range(w, x, out, rows, from, to);
-      return;
+    switch (w.dtype()) {
+      case BF16 -> Bf16PanelKernels.range(w, x, out, rows, from, to);
+      case F8_E4M3 -> Fp8PanelKernels.range(w, x, out, rows, from, to);
+      case F16, F32 -> widenedRange(w, x, out, rows, from, to);
     }
+  }
+
+  private static void widenedRange(WeightMatrix w, float[] x, float[] out, int rows, int from,
+      int to) {
     float[] lanes = new float[8 * L];
-    if (rows == 1 && w.dtype() == DType.F8_E4M3) {
-      // Rows from the four quarters of the range, two at a time: four streams through memory,
-      // as the BF16 kernels read, keep more loads in flight than one. Each row's result does
-      // not depend on when or beside which row it is computed.
-      int quarter = (to - from) / 4;
-      for (int k = 0; k < quarter; k++) {
-        Fp8Kernels.rows(w, from + k, from + quarter + k, x, lanes, out);
-        Fp8Kernels.rows(w, from + 2 * quarter + k, from + 3 * quarter + k, x, lanes, out);
-      }
-      for (int o = from + 4 * quarter; o < to; o++) {
-        Fp8Kernels.rows(w, o, o, x, lanes, out);
-      }
-      return;
-    }
     int cols = w.cols();
     int outDim = w.rows();
     int block = (int) Math.max(1, Math.min(to - from, WEIGHT_BLOCK_BYTES / w.rowBytes()));
@@ -202,16 +194,11 @@ public final class MatmulKernels {
   }
 
   /**
-   * Weight row o as f32 into dst[at, at + cols), in the order its dtype's kernels read
-   * columns: F16 and F32 full vectors in column order and the columns after the last full
-   * vector by {@link #weight}; FP8 by {@link Fp8Kernels#widen}. One small method per dtype
-   * keeps each within C2's inlining budget.
+   * Weight row o (F16 or F32) as f32 into dst[at, at + cols): full vectors, then the columns
+   * after the last full vector one by one. One small method per dtype keeps each within C2's
+   * inlining budget.
    */
   private static void widen(WeightMatrix w, int o, float[] dst, int at) {
-    if (w.dtype() == DType.F8_E4M3) {
-      Fp8Kernels.widen(w, o, dst, at);
-      return;
-    }
     int full = w.cols() - w.cols() % L;
     long row = (long) o * w.rowBytes();
     switch (w.dtype()) {

@@ -1,7 +1,6 @@
 package dev.brigade.engine.backend.cpu;
 
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -31,9 +30,6 @@ final class Simd {
   /** As many 16-bit lanes as f32 lanes, in half the bits. */
   static final VectorSpecies<Short> S =
       VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
-  /** As many 8-bit lanes as f32 lanes, in a quarter of the bits. */
-  static final VectorSpecies<Byte> B =
-      VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4));
   static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
   /** L f16 values at byte offset {@code at}, widened exactly (inf/NaN excepted). */
@@ -41,13 +37,6 @@ final class Simd {
     IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, at, LE)
         .convertShape(VectorOperators.S2I, I, 0);
     return rebias(h.lanewise(VectorOperators.LSHL, 13), 0x0FFFE000, 112);
-  }
-
-  /** L E4M3 codes at byte offset {@code at}, widened exactly (NaN codes excepted). */
-  static FloatVector e4m3(MemorySegment seg, long at) {
-    IntVector b = (IntVector) ByteVector.fromMemorySegment(B, seg, at, LE)
-        .convertShape(VectorOperators.B2I, I, 0);
-    return rebias(b.lanewise(VectorOperators.LSHL, 20), 0x07F00000, 120);
   }
 
   /**
@@ -73,42 +62,6 @@ final class Simd {
   /** L little-endian ints (2L bf16 values or 4L FP8 codes) at byte offset {@code at}. */
   static IntVector ints(MemorySegment seg, long at) {
     return IntVector.fromMemorySegment(I, seg, at, LE);
-  }
-
-  /**
-   * Byte {@code k} (0 = lowest) of each of {@code v}'s ints as an E4M3 code, widened exactly
-   * (NaN codes excepted). Cheaper than {@link #rebias}: the 7-bit magnitude is placed in f32
-   * position with exponent bias 120, which is exact for normal codes (exponent field 1..15);
-   * a subnormal code (field 0) then reads as 2^-7 (1 + m/8) and its true value 2^-6 m/8 is
-   * 2f - 2^-6 (one fused multiply-add, exact because the result is representable). For normal
-   * codes f >= 2^-6 so 2f - 2^-6 >= f, and for subnormal codes 2f - 2^-6 < f: the smaller of
-   * the two is the value in every case, and no f32 subnormal ever appears (an operation on one
-   * takes a microcode assist, measured 65x slower here). The sign is put back last.
-   */
-  static FloatVector e4m3Byte(IntVector v, int k) {
-    IntVector top = v.lanewise(VectorOperators.LSHL, 24 - 8 * k);
-    return signed(smaller(e4m3Biased(top)), top);
-  }
-
-  // The steps of e4m3Byte are separate methods below C2's 35-byte limit for inlining at any
-  // call site (a vector value passed to a call that is not inlined is boxed, many times slower).
-
-  /** The code's magnitude in f32 position with exponent bias 120, as f32 bits. */
-  private static IntVector e4m3Biased(IntVector top) {
-    return top.lanewise(VectorOperators.LSHR, 4).and(0x07F00000).add(120 << 23);
-  }
-
-  /** The smaller of f and 2f - 2^-6, compared as integers (both are non-negative floats). */
-  private static IntVector smaller(IntVector f) {
-    return f.min(f.reinterpretAsFloats().fma(TWO, MINUS_2_POW_M6).reinterpretAsInts());
-  }
-
-  private static final FloatVector TWO = FloatVector.broadcast(F, 2f);
-  private static final FloatVector MINUS_2_POW_M6 = FloatVector.broadcast(F, -0x1p-6f);
-
-  /** The magnitude with the sign bit of {@code top}. */
-  private static FloatVector signed(IntVector magnitude, IntVector top) {
-    return magnitude.or(top.and(0x80000000)).reinterpretAsFloats();
   }
 
   static FloatVector f32(MemorySegment seg, long at) {

@@ -2,12 +2,13 @@ package dev.brigade.engine.backend.cpu;
 
 import dev.brigade.engine.model.DType;
 import dev.brigade.engine.numeric.FloatCodec;
+import dev.brigade.engine.numeric.Fp8E4m3;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
  * A [rows, cols] weight in its stored dtype, laid out as the CPU kernels read it: BF16 in
- * {@link Bf16Panels}, every other dtype row-major.
+ * {@link Bf16Panels}, F8_E4M3 in {@link Fp8Panels}, F16 and F32 row-major.
  */
 public final class WeightMatrix {
   /** FP8 scale blocks are 128 x 128 elements. */
@@ -21,7 +22,8 @@ public final class WeightMatrix {
   private final int scaleCols;
 
   /**
-   * @param data little-endian elements: BF16 in {@link Bf16Panels}, others row-major
+   * @param data little-endian elements: BF16 in {@link Bf16Panels}, F8_E4M3 in {@link
+   *     Fp8Panels}, others row-major
    * @param scales F8_E4M3 only: the [ceil(rows/128), ceil(cols/128)] block scale_inv as f32,
    *     row-major with {@code scaleCols} columns; null for other dtypes
    */
@@ -51,29 +53,53 @@ public final class WeightMatrix {
     }
   }
 
-  /** A weight from row-major elements: BF16 is copied into panels (in {@code arena}). */
+  /**
+   * A weight from row-major elements: BF16 and F8_E4M3 are copied into panels (in {@code
+   * arena}).
+   */
   public static WeightMatrix fromRowMajor(MemorySegment rowMajor, DType dtype, long rows,
       long cols, float[] scales, int scaleCols, Arena arena) {
-    MemorySegment data = rowMajor;
-    if (dtype == DType.BF16) {
-      data = arena.allocate(Bf16Panels.bytes(rows, cols), 64);
-      Bf16Panels.pack(rowMajor, rows, cols, data);
-    }
-    return new WeightMatrix(data, dtype, rows, cols, scales, scaleCols);
+    return new WeightMatrix(panelsOf(rowMajor, dtype, rows, cols, arena), dtype, rows, cols,
+        scales, scaleCols);
+  }
+
+  /**
+   * Row-major elements in the kernels' layout: BF16 and F8_E4M3 copied into panels (in
+   * {@code arena}), F16 and F32 as they are.
+   */
+  public static MemorySegment panelsOf(MemorySegment rowMajor, DType dtype, long rows,
+      long cols, Arena arena) {
+    return switch (dtype) {
+      case BF16 -> {
+        MemorySegment data = arena.allocate(Bf16Panels.bytes(rows, cols), 64);
+        Bf16Panels.pack(rowMajor, rows, cols, data);
+        yield data;
+      }
+      case F8_E4M3 -> {
+        MemorySegment data = arena.allocate(Fp8Panels.bytes(rows, cols), 64);
+        Fp8Panels.pack(rowMajor, rows, cols, data);
+        yield data;
+      }
+      case F16, F32 -> rowMajor;
+    };
   }
 
   /** Bytes a [rows, cols] weight of {@code dtype} takes in the kernels' layout. */
   public static long layoutBytes(DType dtype, long rows, long cols) {
-    return dtype == DType.BF16 ? Bf16Panels.bytes(rows, cols) : rows * cols * dtype.bytes();
+    return switch (dtype) {
+      case BF16 -> Bf16Panels.bytes(rows, cols);
+      case F8_E4M3 -> Fp8Panels.bytes(rows, cols);
+      case F16, F32 -> rows * cols * dtype.bytes();
+    };
   }
 
-  /** Element (row, col) as f32, FP8 times its block scale (exact: scale times an FP8 value). */
+  /** Element (row, col) as f32, FP8 times its block scale. */
   public float get(int row, int col) {
-    if (dtype == DType.BF16) {
-      return Bf16Panels.get(data, row, col, cols);
-    }
-    float v = FloatCodec.get(data, dtype, (long) row * cols + col);
-    return scales == null ? v : v * scale(row, col);
+    return switch (dtype) {
+      case BF16 -> Bf16Panels.get(data, row, col, cols);
+      case F8_E4M3 -> Fp8E4m3.toFloat(Fp8Panels.code(data, row, col, cols)) * scale(row, col);
+      case F16, F32 -> FloatCodec.get(data, dtype, (long) row * cols + col);
+    };
   }
 
   public MemorySegment data() {

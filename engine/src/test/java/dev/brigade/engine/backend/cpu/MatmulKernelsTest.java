@@ -57,7 +57,8 @@ class MatmulKernelsTest {
         float[] scales = FloatCodec.decode(q.scales(), DType.BF16, scaleCount);
         return new Stored(new TensorData("w", dtype, shape, q.codes(), null),
             new TensorData("w_scale_inv", DType.BF16, q.scaleShape(), q.scales(), null),
-            new WeightMatrix(q.codes(), dtype, rows, cols, scales, (int) q.scaleShape()[1]));
+            WeightMatrix.fromRowMajor(q.codes(), dtype, rows, cols, scales,
+                (int) q.scaleShape()[1], Arena.ofAuto()));
       }
       MemorySegment bytes = Encode.store(w, dtype);
       return new Stored(new TensorData("w", dtype, shape, bytes, null), null,
@@ -124,9 +125,9 @@ class MatmulKernelsTest {
 
   @Test
   void everyFiniteFp8AndF16CodeWidensExactlyOnTheOneRowAndTheManyRowPaths() {
-    // Row k holds code k in all 6L + 3 columns (a packed group of 4L columns, full vectors
-    // after it and a scalar tail); x picks column j, so out[r, k] is exactly the code's value
-    // times its block scale. The picked columns cover every byte slot of a packed load.
+    // Row k holds code k in all 6L + 3 columns (for FP8: every byte of a column quad, and a
+    // last quad padded; for F16: full vectors and a scalar tail); x picks column j, so
+    // out[r, k] is exactly the code's value times its block scale.
     int cols = 6 * Simd.L + 3;
     for (DType dtype : new DType[] {DType.F8_E4M3, DType.F16}) {
       int codes = dtype == DType.F8_E4M3 ? 256 : 65536;
@@ -152,7 +153,8 @@ class MatmulKernelsTest {
         scales = new float[((rows + 127) / 128) * scaleCols];
         Arrays.fill(scales, 0.375f);
       }
-      WeightMatrix w = new WeightMatrix(data, dtype, rows, cols, scales, scaleCols);
+      WeightMatrix w = WeightMatrix.fromRowMajor(data, dtype, rows, cols, scales, scaleCols,
+          Arena.ofAuto());
       for (int column : new int[] {0, 1, 2, 3, Simd.L + 1, 4 * Simd.L + 1, cols - 1}) {
         float[] x = new float[2 * cols];
         x[column] = 1;
@@ -176,7 +178,7 @@ class MatmulKernelsTest {
   @Test
   void fp8WideningThroughTablesGivesTheArithmeticBits() {
     assumeTrue(E4m3Tables.POSSIBLE, "byte tables need 512-bit vectors");
-    boolean before = Fp8Kernels.usesTables();
+    boolean before = Fp8PanelKernels.usesTables();
     try {
       // every code in every byte slot: code (r * 7 + c * 13) mod 256, NaN codes replaced by 0
       for (int[] shape : SHAPES) {
@@ -187,16 +189,17 @@ class MatmulKernelsTest {
         for (long r = 0; r < out; r++) {
           for (long c = 0; c < in; c++) {
             int code = (int) ((r * 7 + c * 13) % 256);
-            codes.set(ValueLayout.JAVA_BYTE, r * in + c, (byte) ((code & 0x7F) == 0x7F ? 0 : code));
+            codes.set(ValueLayout.JAVA_BYTE, Fp8Panels.offset(r, c, in),
+                (byte) ((code & 0x7F) == 0x7F ? 0 : code));
           }
         }
         for (int rows : new int[] {1, 2, 5}) {
           float[] x = gaussian(rows * in, 5 + rows);
           float[] viaTables = new float[rows * out];
-          Fp8Kernels.useTables(true);
+          Fp8PanelKernels.useTables(true);
           MatmulKernels.matmul(random.matrix(), x, viaTables, rows, POOL);
           float[] arithmetic = new float[rows * out];
-          Fp8Kernels.useTables(false);
+          Fp8PanelKernels.useTables(false);
           MatmulKernels.matmul(random.matrix(), x, arithmetic, rows, POOL);
           assertArrayEquals(arithmetic, viaTables, Arrays.toString(shape) + " x" + rows);
         }
@@ -208,15 +211,16 @@ class MatmulKernelsTest {
         nan.set(ValueLayout.JAVA_BYTE, c, (byte) 0x7F);
         nan.set(ValueLayout.JAVA_BYTE, cols + c, (byte) 0xFF);
       }
-      WeightMatrix w = new WeightMatrix(nan, DType.F8_E4M3, 2, cols, new float[] {1f}, 1);
+      WeightMatrix w = WeightMatrix.fromRowMajor(nan, DType.F8_E4M3, 2, cols, new float[] {1f}, 1,
+          Arena.ofAuto());
       float[] x = new float[cols];
       x[3] = 1;
       float[] y = new float[2];
-      Fp8Kernels.useTables(true);
+      Fp8PanelKernels.useTables(true);
       MatmulKernels.matmul(w, x, y, 1, POOL);
       assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[1]), Arrays.toString(y));
     } finally {
-      Fp8Kernels.useTables(before);
+      Fp8PanelKernels.useTables(before);
     }
   }
 
@@ -292,8 +296,9 @@ class MatmulKernelsTest {
     assertTrue(e.getMessage().contains("needs 16 inputs"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new WeightMatrix(MemorySegment.ofArray(new byte[10]), DType.BF16, 2, 8, null, 0));
-    assertThrows(IllegalArgumentException.class,
-        () -> new WeightMatrix(MemorySegment.ofArray(new byte[16]), DType.F8_E4M3, 2, 8, null,
-            0));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new WeightMatrix(MemorySegment.ofArray(new byte[(int) Fp8Panels.bytes(2, 8)]),
+            DType.F8_E4M3, 2, 8, null, 0));
+    assertTrue(e.getMessage().contains("need block scales"), e.getMessage());
   }
 }
