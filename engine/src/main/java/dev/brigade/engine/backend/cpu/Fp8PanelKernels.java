@@ -291,7 +291,6 @@ final class Fp8PanelKernels {
     }
     float[] scales = w.scales();
     float[] s = new float[PANELS];
-    int outDim = w.rows();
     int g1 = (to + ROWS - 1) / ROWS;
     for (int g = from / ROWS; g < g1; g += PANELS) {
       int panels = Math.min(PANELS, g1 - g);
@@ -318,15 +317,7 @@ final class Fp8PanelKernels {
         }
       }
       for (int r = 0; r < rows; r++) {
-        for (int j = 0; j < panels; j++) {
-          int first = (g + j) * ROWS;
-          int lo = Math.max(from, first);
-          int hi = Math.min(Math.min(to, outDim), first + ROWS);
-          if (lo < hi) {
-            System.arraycopy(totals, (r * PANELS + j) * L + lo - first, out, r * outDim + lo,
-                hi - lo);
-          }
-        }
+        store(w, totals, r * PANELS * L, panels, g, r, out, from, to);
       }
     }
   }
