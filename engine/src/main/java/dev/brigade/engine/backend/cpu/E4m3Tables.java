@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.logging.Logger;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -52,13 +51,10 @@ final class E4m3Tables {
   static final ByteVector NEXT_LOW = table(2, 0);
   static final ByteVector NEXT_HIGH = table(2, 64);
   static final ByteVector SIGN = ByteVector.broadcast(CODES, (byte) 0x80);
-  static final ShortVector LOW_BYTES = ShortVector.broadcast(shorts(), (short) 0x00FF);
-  static final ShortVector HIGH_BYTES = ShortVector.broadcast(shorts(), (short) 0xFF00);
+  // Byte 1 and 3 of each int, and bytes 0 and 2: pairing is a bitwise select with one of them.
+  static final IntVector ODD_BYTES = IntVector.broadcast(Simd.I, 0xFF00FF00);
+  static final IntVector EVEN_BYTES = IntVector.broadcast(Simd.I, 0x00FF00FF);
   static final IntVector HIGH_WORDS = IntVector.broadcast(Simd.I, 0xFFFF0000);
-
-  private static VectorSpecies<Short> shorts() {
-    return VectorSpecies.of(short.class, F.vectorShape());
-  }
 
   /** Byte {@code b} of the f32 of each magnitude code from {@code first}, one vector's worth. */
   private static ByteVector table(int b, int first) {

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -176,50 +175,50 @@ final class Fp8PanelKernels {
         FloatVector x2 = FloatVector.broadcast(F, x[4 * q + 2]);
         FloatVector x3 = FloatVector.broadcast(F, x[4 * q + 3]);
         ByteVector codes = ByteVector.fromMemorySegment(E4m3Tables.CODES, seg, p0 + off, Simd.LE);
-        ShortVector top = codes.selectFrom(E4m3Tables.TOP_LOW, E4m3Tables.TOP_HIGH)
-            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsShorts();
-        ShortVector next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH)
-            .reinterpretAsShorts();
-        IntVector even = top.lanewise(VectorOperators.LSHL, 8)
-            .or(next.and(E4m3Tables.LOW_BYTES)).reinterpretAsInts();
-        IntVector odd = top.and(E4m3Tables.HIGH_BYTES)
-            .or(next.lanewise(VectorOperators.LSHR, 8)).reinterpretAsInts();
+        IntVector top = codes.selectFrom(E4m3Tables.TOP_LOW, E4m3Tables.TOP_HIGH)
+            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsInts();
+        IntVector next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH)
+            .reinterpretAsInts();
+        IntVector even = next.bitwiseBlend(top.lanewise(VectorOperators.LSHL, 8),
+            E4m3Tables.ODD_BYTES);
+        IntVector odd = top.bitwiseBlend(next.lanewise(VectorOperators.LSHR, 8),
+            E4m3Tables.EVEN_BYTES);
         a = even.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, a);
         a = odd.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x1, a);
         a = even.and(E4m3Tables.HIGH_WORDS).reinterpretAsFloats().fma(x2, a);
         a = odd.and(E4m3Tables.HIGH_WORDS).reinterpretAsFloats().fma(x3, a);
         codes = ByteVector.fromMemorySegment(E4m3Tables.CODES, seg, p1 + off, Simd.LE);
         top = codes.selectFrom(E4m3Tables.TOP_LOW, E4m3Tables.TOP_HIGH)
-            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsShorts();
-        next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH).reinterpretAsShorts();
-        even = top.lanewise(VectorOperators.LSHL, 8)
-            .or(next.and(E4m3Tables.LOW_BYTES)).reinterpretAsInts();
-        odd = top.and(E4m3Tables.HIGH_BYTES)
-            .or(next.lanewise(VectorOperators.LSHR, 8)).reinterpretAsInts();
+            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsInts();
+        next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH).reinterpretAsInts();
+        even = next.bitwiseBlend(top.lanewise(VectorOperators.LSHL, 8),
+            E4m3Tables.ODD_BYTES);
+        odd = top.bitwiseBlend(next.lanewise(VectorOperators.LSHR, 8),
+            E4m3Tables.EVEN_BYTES);
         bb = even.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, bb);
         bb = odd.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x1, bb);
         bb = even.and(E4m3Tables.HIGH_WORDS).reinterpretAsFloats().fma(x2, bb);
         bb = odd.and(E4m3Tables.HIGH_WORDS).reinterpretAsFloats().fma(x3, bb);
         codes = ByteVector.fromMemorySegment(E4m3Tables.CODES, seg, p2 + off, Simd.LE);
         top = codes.selectFrom(E4m3Tables.TOP_LOW, E4m3Tables.TOP_HIGH)
-            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsShorts();
-        next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH).reinterpretAsShorts();
-        even = top.lanewise(VectorOperators.LSHL, 8)
-            .or(next.and(E4m3Tables.LOW_BYTES)).reinterpretAsInts();
-        odd = top.and(E4m3Tables.HIGH_BYTES)
-            .or(next.lanewise(VectorOperators.LSHR, 8)).reinterpretAsInts();
+            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsInts();
+        next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH).reinterpretAsInts();
+        even = next.bitwiseBlend(top.lanewise(VectorOperators.LSHL, 8),
+            E4m3Tables.ODD_BYTES);
+        odd = top.bitwiseBlend(next.lanewise(VectorOperators.LSHR, 8),
+            E4m3Tables.EVEN_BYTES);
         d = even.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, d);
         d = odd.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x1, d);
         d = even.and(E4m3Tables.HIGH_WORDS).reinterpretAsFloats().fma(x2, d);
         d = odd.and(E4m3Tables.HIGH_WORDS).reinterpretAsFloats().fma(x3, d);
         codes = ByteVector.fromMemorySegment(E4m3Tables.CODES, seg, p3 + off, Simd.LE);
         top = codes.selectFrom(E4m3Tables.TOP_LOW, E4m3Tables.TOP_HIGH)
-            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsShorts();
-        next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH).reinterpretAsShorts();
-        even = top.lanewise(VectorOperators.LSHL, 8)
-            .or(next.and(E4m3Tables.LOW_BYTES)).reinterpretAsInts();
-        odd = top.and(E4m3Tables.HIGH_BYTES)
-            .or(next.lanewise(VectorOperators.LSHR, 8)).reinterpretAsInts();
+            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsInts();
+        next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH).reinterpretAsInts();
+        even = next.bitwiseBlend(top.lanewise(VectorOperators.LSHL, 8),
+            E4m3Tables.ODD_BYTES);
+        odd = top.bitwiseBlend(next.lanewise(VectorOperators.LSHR, 8),
+            E4m3Tables.EVEN_BYTES);
         e = even.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, e);
         e = odd.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x1, e);
         e = even.and(E4m3Tables.HIGH_WORDS).reinterpretAsFloats().fma(x2, e);
@@ -250,14 +249,14 @@ final class Fp8PanelKernels {
       for (int q = q0; q < q1; q++) {
         ByteVector codes = ByteVector.fromMemorySegment(
             E4m3Tables.CODES, seg, p0 + (long) q * (4 * ROWS), Simd.LE);
-        ShortVector top = codes.selectFrom(E4m3Tables.TOP_LOW, E4m3Tables.TOP_HIGH)
-            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsShorts();
-        ShortVector next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH)
-            .reinterpretAsShorts();
-        IntVector even = top.lanewise(VectorOperators.LSHL, 8)
-            .or(next.and(E4m3Tables.LOW_BYTES)).reinterpretAsInts();
-        IntVector odd = top.and(E4m3Tables.HIGH_BYTES)
-            .or(next.lanewise(VectorOperators.LSHR, 8)).reinterpretAsInts();
+        IntVector top = codes.selectFrom(E4m3Tables.TOP_LOW, E4m3Tables.TOP_HIGH)
+            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsInts();
+        IntVector next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH)
+            .reinterpretAsInts();
+        IntVector even = next.bitwiseBlend(top.lanewise(VectorOperators.LSHL, 8),
+            E4m3Tables.ODD_BYTES);
+        IntVector odd = top.bitwiseBlend(next.lanewise(VectorOperators.LSHR, 8),
+            E4m3Tables.EVEN_BYTES);
         a = even.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
             .fma(FloatVector.broadcast(F, x[4 * q]), a);
         a = odd.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
@@ -338,14 +337,14 @@ final class Fp8PanelKernels {
     for (int i = 0; i < n; i++) {
       ByteVector codes = ByteVector.fromMemorySegment(
           E4m3Tables.CODES, seg, p0 + (long) i * (4 * ROWS), Simd.LE);
-      ShortVector top = codes.selectFrom(E4m3Tables.TOP_LOW, E4m3Tables.TOP_HIGH)
-          .or(codes.and(E4m3Tables.SIGN)).reinterpretAsShorts();
-      ShortVector next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH)
-          .reinterpretAsShorts();
-      IntVector even = top.lanewise(VectorOperators.LSHL, 8)
-          .or(next.and(E4m3Tables.LOW_BYTES)).reinterpretAsInts();
-      IntVector odd = top.and(E4m3Tables.HIGH_BYTES)
-          .or(next.lanewise(VectorOperators.LSHR, 8)).reinterpretAsInts();
+      IntVector top = codes.selectFrom(E4m3Tables.TOP_LOW, E4m3Tables.TOP_HIGH)
+          .or(codes.and(E4m3Tables.SIGN)).reinterpretAsInts();
+      IntVector next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH)
+          .reinterpretAsInts();
+      IntVector even = next.bitwiseBlend(top.lanewise(VectorOperators.LSHL, 8),
+          E4m3Tables.ODD_BYTES);
+      IntVector odd = top.bitwiseBlend(next.lanewise(VectorOperators.LSHR, 8),
+          E4m3Tables.EVEN_BYTES);
       int o = at + 4 * i * L;
       even.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(wide, o);
       odd.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(wide, o + L);
@@ -484,9 +483,13 @@ final class Fp8PanelKernels {
       e = FloatVector.fromArray(F, wide, (3 * BLOCK + c) * L).fma(xr, e);
     }
     int t = r * PANELS * L;
-    a.fma(FloatVector.broadcast(F, s[0]), FloatVector.fromArray(F, totals, t)).intoArray(totals, t);
-    b.fma(FloatVector.broadcast(F, s[1]), FloatVector.fromArray(F, totals, t + L)).intoArray(totals, t + L);
-    d.fma(FloatVector.broadcast(F, s[2]), FloatVector.fromArray(F, totals, t + 2 * L)).intoArray(totals, t + 2 * L);
-    e.fma(FloatVector.broadcast(F, s[3]), FloatVector.fromArray(F, totals, t + 3 * L)).intoArray(totals, t + 3 * L);
+    a.fma(FloatVector.broadcast(F, s[0]), FloatVector.fromArray(F, totals, t))
+        .intoArray(totals, t);
+    b.fma(FloatVector.broadcast(F, s[1]), FloatVector.fromArray(F, totals, t + L))
+        .intoArray(totals, t + L);
+    d.fma(FloatVector.broadcast(F, s[2]), FloatVector.fromArray(F, totals, t + 2 * L))
+        .intoArray(totals, t + 2 * L);
+    e.fma(FloatVector.broadcast(F, s[3]), FloatVector.fromArray(F, totals, t + 3 * L))
+        .intoArray(totals, t + 3 * L);
   }
 }
