@@ -6,7 +6,6 @@ import dev.brigade.engine.backend.cpu.WeightMatrix;
 import dev.brigade.engine.checkpoint.TensorData;
 import dev.brigade.engine.model.DType;
 import dev.brigade.engine.numeric.FloatCodec;
-import dev.brigade.engine.numeric.Fp8E4m3;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -48,7 +47,7 @@ final class HostWeight implements DeviceWeight {
     this.scaleCols = checked.scaleCols();
     this.scaleBytes = checked.scaleBytes();
     this.arena = Arena.ofShared();
-    this.panels = (dtype == DType.BF16 || dtype == DType.F8_E4M3) && rows > 1;
+    this.panels = WeightMatrix.inPanels(dtype) && rows > 1;
     if (panels) {
       this.data = WeightMatrix.panelsOf(weight.bytes(), dtype, rows, cols, arena);
     } else {
@@ -59,11 +58,8 @@ final class HostWeight implements DeviceWeight {
 
   /** Element (r, c) as f32, FP8 already multiplied by its block scale. For the scalar oracle. */
   double get(long r, long c) {
-    if (panels && dtype == DType.BF16) {
-      return Bf16Panels.get(data, r, c, cols);
-    }
     double v = panels
-        ? Fp8E4m3.toFloat(Fp8Panels.code(data, r, c, cols))
+        ? WeightMatrix.stored(data, dtype, r, c, cols)
         : FloatCodec.get(data, dtype, r * cols + c);
     if (scales != null) {
       v *= scales[(int) (r / FP8_BLOCK) * scaleCols + (int) (c / FP8_BLOCK)];
@@ -78,7 +74,7 @@ final class HostWeight implements DeviceWeight {
   WeightMatrix matrix() {
     WeightMatrix m = matrix;
     if (m == null) {
-      m = (dtype == DType.BF16 || dtype == DType.F8_E4M3) && !panels
+      m = WeightMatrix.inPanels(dtype) && !panels
           ? WeightMatrix.fromRowMajor(data, dtype, rows, cols, scales, scaleCols, arena)
           : new WeightMatrix(data, dtype, rows, cols, scales, scaleCols);
       matrix = m;

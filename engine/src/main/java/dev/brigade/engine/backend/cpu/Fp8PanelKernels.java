@@ -60,15 +60,21 @@ final class Fp8PanelKernels {
     return Fp8Panels.quads(cols) * 4;
   }
 
+  /** Rows that {@link #order} interleaves: every full group's. */
+  static int grouped(int rows) {
+    return rows / GROUP * GROUP;
+  }
+
   /**
    * x (rows of cols, row-major) into dst in the order {@link #range} reads, each row {@link
    * #width} floats with zeros after its last column: every full group of {@link #GROUP} rows
    * interleaved by column (column c of the group's row i at 8c + i), the remaining rows as
-   * they are. dst holds rows * width floats.
+   * they are. dst holds rows * width floats. (With no full group and no padding, x itself is
+   * in that order.)
    */
   static void order(float[] x, int rows, int cols, float[] dst) {
     int width = width(cols);
-    int grouped = rows / GROUP * GROUP;
+    int grouped = grouped(rows);
     for (int r0 = 0; r0 < grouped; r0 += GROUP) {
       int base = r0 * width;
       for (int i = 0; i < GROUP; i++) {
@@ -102,19 +108,20 @@ final class Fp8PanelKernels {
     }
   }
 
-  /** One activation row, codes widened through the tables straight from memory. */
+  /**
+   * One activation row, codes widened through the tables straight from memory, four panels at
+   * a time; fewer panels left at the end of the range go through the buffer (the same order).
+   */
   private static void decode(WeightMatrix w, float[] x, float[] out, int from, int to) {
     float[] tmp = new float[PANELS * L];
-    int g0 = from / ROWS;
+    int g = from / ROWS;
     int g1 = (to + ROWS - 1) / ROWS;
-    int g = g0;
     for (; g + PANELS <= g1; g += PANELS) {
       p4r1(w, g, x, tmp);
       store(w, tmp, 0, PANELS, g, 0, out, from, to);
     }
-    for (; g < g1; g++) {
-      p1r1(w, g, x, tmp);
-      store(w, tmp, 0, 1, g, 0, out, from, to);
+    if (g < g1) {
+      batched(w, x, out, 1, Math.max(from, g * ROWS), to);
     }
   }
 
@@ -235,42 +242,6 @@ final class Fp8PanelKernels {
     te.intoArray(tmp, 3 * L);
   }
 
-  /** Panel g by one activation row, widened through the tables. */
-  private static void p1r1(WeightMatrix w, int g, float[] x, float[] tmp) {
-    MemorySegment seg = w.data();
-    int quads = Fp8Panels.quads(w.cols());
-    long p0 = g * Fp8Panels.panelBytes(w.cols());
-    float[] scales = w.scales();
-    int s0 = scaleRow(w, g);
-    FloatVector t = FloatVector.zero(F);
-    for (int b = 0, q0 = 0; q0 < quads; b++, q0 += BLOCK / 4) {
-      int q1 = Math.min(quads, q0 + BLOCK / 4);
-      FloatVector a = FloatVector.zero(F);
-      for (int q = q0; q < q1; q++) {
-        ByteVector codes = ByteVector.fromMemorySegment(
-            E4m3Tables.CODES, seg, p0 + (long) q * (4 * ROWS), Simd.LE);
-        IntVector top = codes.selectFrom(E4m3Tables.TOP_LOW, E4m3Tables.TOP_HIGH)
-            .or(codes.and(E4m3Tables.SIGN)).reinterpretAsInts();
-        IntVector next = codes.selectFrom(E4m3Tables.NEXT_LOW, E4m3Tables.NEXT_HIGH)
-            .reinterpretAsInts();
-        IntVector even = next.bitwiseBlend(top.lanewise(VectorOperators.LSHL, 8),
-            E4m3Tables.ODD_BYTES);
-        IntVector odd = top.bitwiseBlend(next.lanewise(VectorOperators.LSHR, 8),
-            E4m3Tables.EVEN_BYTES);
-        a = even.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
-            .fma(FloatVector.broadcast(F, x[4 * q]), a);
-        a = odd.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
-            .fma(FloatVector.broadcast(F, x[4 * q + 1]), a);
-        a = even.and(E4m3Tables.HIGH_WORDS).reinterpretAsFloats()
-            .fma(FloatVector.broadcast(F, x[4 * q + 2]), a);
-        a = odd.and(E4m3Tables.HIGH_WORDS).reinterpretAsFloats()
-            .fma(FloatVector.broadcast(F, x[4 * q + 3]), a);
-      }
-      t = a.fma(FloatVector.broadcast(F, scales[s0 + b]), t);
-    }
-    t.intoArray(tmp, 0);
-  }
-
   /**
    * Several activation rows: per block of four panels, per scale block, the panels' codes
    * widen once into an f32 buffer (panel j's column c at (j * 128 + c) * L), every activation
@@ -281,7 +252,7 @@ final class Fp8PanelKernels {
     int cols = w.cols();
     int quads = Fp8Panels.quads(cols);
     int width = quads * 4;
-    int grouped = rows / GROUP * GROUP;
+    int grouped = grouped(rows);
     float[] wide = WIDE.get();
     float[] totals = TOTALS.get();
     if (totals.length < rows * PANELS * L) {

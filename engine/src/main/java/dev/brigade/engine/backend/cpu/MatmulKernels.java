@@ -116,24 +116,37 @@ public final class MatmulKernels {
    * padded to whole column quads.
    */
   private static float[] permuted(WeightMatrix w, float[] x, int rows) {
-    boolean asIs = switch (w.dtype()) {
-      case F8_E4M3 -> false;
-      case BF16 -> Bf16PanelKernels.grouped(rows) == 0;
-      case F16, F32 -> true;
-    };
-    if (asIs) {
-      return x;
+    int cols = w.cols();
+    switch (w.dtype()) {
+      case BF16 -> {
+        if (Bf16PanelKernels.grouped(rows) == 0) {
+          return x;
+        }
+        float[] xp = buffer(rows * cols);
+        Bf16PanelKernels.order(x, rows, cols, xp);
+        return xp;
+      }
+      case F8_E4M3 -> {
+        if (Fp8PanelKernels.grouped(rows) == 0 && Fp8PanelKernels.width(cols) == cols) {
+          return x;
+        }
+        float[] xp = buffer(rows * Fp8PanelKernels.width(cols));
+        Fp8PanelKernels.order(x, rows, cols, xp);
+        return xp;
+      }
+      case F16, F32 -> {
+        return x;
+      }
     }
-    int n = rows * (w.dtype() == DType.F8_E4M3 ? Fp8PanelKernels.width(w.cols()) : w.cols());
+    throw new IllegalStateException("no order for " + w.dtype());
+  }
+
+  /** The calling thread's activation buffer, at least n floats. */
+  private static float[] buffer(int n) {
     float[] xp = PERMUTED.get();
     if (xp.length < n) {
       xp = new float[n];
       PERMUTED.set(xp);
-    }
-    if (w.dtype() == DType.BF16) {
-      Bf16PanelKernels.order(x, rows, w.cols(), xp);
-    } else {
-      Fp8PanelKernels.order(x, rows, w.cols(), xp);
     }
     return xp;
   }

@@ -63,6 +63,11 @@ public final class WeightMatrix {
         scales, scaleCols);
   }
 
+  /** Whether the kernels keep {@code dtype} in panels ({@link Bf16Panels}, {@link Fp8Panels}). */
+  public static boolean inPanels(DType dtype) {
+    return dtype == DType.BF16 || dtype == DType.F8_E4M3;
+  }
+
   /**
    * Row-major elements in the kernels' layout: BF16 and F8_E4M3 copied into panels (in
    * {@code arena}), F16 and F32 as they are.
@@ -95,10 +100,19 @@ public final class WeightMatrix {
 
   /** Element (row, col) as f32, FP8 times its block scale. */
   public float get(int row, int col) {
+    float v = stored(data, dtype, row, col, cols);
+    return scales == null ? v : v * scale(row, col);
+  }
+
+  /**
+   * Element (row, col) of a weight in the kernels' layout ({@code data} of {@link #panelsOf}),
+   * as stored: FP8 without its block scale.
+   */
+  public static float stored(MemorySegment data, DType dtype, long row, long col, long cols) {
     return switch (dtype) {
       case BF16 -> Bf16Panels.get(data, row, col, cols);
-      case F8_E4M3 -> Fp8E4m3.toFloat(Fp8Panels.code(data, row, col, cols)) * scale(row, col);
-      case F16, F32 -> FloatCodec.get(data, dtype, (long) row * cols + col);
+      case F8_E4M3 -> Fp8E4m3.toFloat(Fp8Panels.code(data, row, col, cols));
+      case F16, F32 -> FloatCodec.get(data, dtype, row * cols + col);
     };
   }
 
