@@ -187,22 +187,18 @@ public final class CpuBackend extends HostBackend {
     for (int r = 0; r < layout.rows(); r++) {
       work += (long) (layout.positions()[r] + 1) * heads * d * 2;
     }
-    // The query heads of one KV head go to one thread together: the second reads that head's
-    // keys and values from the cache the first brought them into.
-    parallel(layout.rows() * heads, group, work, task -> {
-      int r = task / heads;
-      int h = task % heads;
+    int kvHeads = g.kvHeads();
+    // A task is one row's query heads of one KV head: they read the same keys and values, two
+    // heads at a time in the kernels.
+    parallel(layout.rows() * kvHeads, work, task -> {
+      int r = task / kvHeads;
+      int kvHead = task % kvHeads;
       int seq = layout.rowSequence()[r];
-      int pos = layout.positions()[r];
-      int kvHead = h / group;
-      int qBase = (r * heads + h) * d;
-      // scores[t] = q . k_t / sqrt(d) over the row's own sequence, t = 0..pos
-      long[] kvRows = new long[pos + 1]; // element index of k_t / v_t in the store
-      float[] scores = new float[pos + 1];
-      float[] lanes = new float[4 * CpuKernels.L];
+      int count = layout.positions()[r] + 1; // keys t = 0..pos of the row's own sequence
+      long[] kvRows = new long[count]; // element index of k_t / v_t in the store
       long row = 0;
       int leftInBlock = 0;
-      for (int t = 0; t <= pos; t++) {
+      for (int t = 0; t < count; t++) {
         // a block's slots hold consecutive head vectors: look the slot up once per block
         if (leftInBlock == 0) {
           row = store.index(layer, layout.slotOf(seq, t), kvHead);
@@ -213,28 +209,25 @@ public final class CpuBackend extends HostBackend {
         leftInBlock--;
         kvRows[t] = row;
       }
-      int t = 0;
-      for (; t + 4 <= pos + 1; t += 4) {
-        CpuKernels.dotKv4(qs, qBase, store.keys, kvRows, t, d, store.bf16, lanes, scores);
+      float[] s0 = new float[count];
+      float[] s1 = new float[count];
+      float[][] pair = {s0, s1};
+      float[] acc = new float[AttentionKernels.SCRATCH];
+      int last = (kvHead + 1) * group - 1;
+      for (int h = kvHead * group; h <= last; h += 2) {
+        // an odd head out runs as both heads of the pair: the same results, written twice
+        int q0 = (r * heads + h) * d;
+        int q1 = (r * heads + Math.min(h + 1, last)) * d;
+        for (int t = 0; t < count; t += AttentionKernels.KEYS) {
+          AttentionKernels.scores(qs, q0, q1, store.keys, kvRows, t, count, d, store.bf16, s0,
+              s1, acc);
+        }
+        for (float[] s : pair) { // one inlined copy: two spend C2's inlining budget for exp
+          AttentionKernels.softmax(s, count, scale);
+        }
+        AttentionKernels.weightedSums(s0, s1, kvRows, count, store.values, d, store.bf16, os,
+            q0, q1);
       }
-      for (; t <= pos; t++) {
-        scores[t] = CpuKernels.dotKv(qs, qBase, store.keys, kvRows[t], d, store.bf16, lanes);
-      }
-      float max = Float.NEGATIVE_INFINITY;
-      for (t = 0; t <= pos; t++) {
-        scores[t] *= scale;
-        max = Math.max(max, scores[t]);
-      }
-      // softmax in fp32, then out = sum_t p_t v_t in position order
-      ExpKernels.expShifted(scores, pos + 1, max);
-      float sum = 0;
-      for (t = 0; t <= pos; t++) {
-        sum += scores[t];
-      }
-      for (t = 0; t <= pos; t++) {
-        scores[t] = scores[t] / sum;
-      }
-      CpuKernels.weightedSum(scores, kvRows, pos + 1, store.values, d, store.bf16, os, qBase);
     });
   }
 

@@ -108,7 +108,7 @@ public final class ScalarBackend extends HostBackend {
           long kBase = store.index(layer, layout.slotOf(seq, t), kvHead);
           double dot = 0;
           for (int i = 0; i < d; i++) {
-            dot += (double) qs[qBase + i] * store.get(store.keys, kBase + i);
+            dot += (double) qs[qBase + i] * store.get(store.keys, kBase, i);
           }
           scores[t] = dot * scale;
           max = Math.max(max, scores[t]);
@@ -122,7 +122,7 @@ public final class ScalarBackend extends HostBackend {
           double acc = 0;
           for (int t = 0; t <= pos; t++) {
             long vBase = store.index(layer, layout.slotOf(seq, t), kvHead);
-            acc += scores[t] * store.get(store.values, vBase + i);
+            acc += scores[t] * store.get(store.values, vBase, i);
           }
           os[qBase + i] = (float) (acc / sum);
         }
