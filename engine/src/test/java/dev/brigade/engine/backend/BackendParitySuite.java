@@ -250,29 +250,36 @@ public abstract class BackendParitySuite {
 
   @Test
   void kvWriteAndAttentionMatchTheOracleForMixedBatches() {
+    // query heads per KV head: 2 (as Qwen3-0.6B), 5 (odd, as Qwen3-14B) and 1
+    int[][] headCounts = {{4, 2}, {5, 1}, {3, 3}};
     for (DType kvDtype : new DType[] {DType.F32, DType.BF16}) {
-      int heads = 4;
-      int kvHeads = 2;
-      int d = 48;
-      PagedKvCache cache = new PagedKvCache(16, 4, 1000);
-      // sequence a: prefill of 7; sequence b: 5 cached then a decode step; c: a chunk of 3
-      cache.admit(List.of(new KvExtent("b", 0, 5)));
-      List<KvExtent> batch = List.of(new KvExtent("a", 0, 7), new KvExtent("b", 5, 1),
-          new KvExtent("c", 0, 3));
-      cache.admit(batch);
-      BatchLayout prior = cache.layout(List.of(new KvExtent("b", 0, 5)));
-      BatchLayout layout = cache.layout(batch);
-      float[] kPrior = randomFloats(5 * kvHeads * d, 20);
-      float[] vPrior = randomFloats(5 * kvHeads * d, 21);
-      float[] k = randomFloats(layout.rows() * kvHeads * d, 22);
-      float[] v = randomFloats(layout.rows() * kvHeads * d, 23);
-      float[] q = randomFloats(layout.rows() * heads * d, 24);
-      KvGeometry geometry = new KvGeometry(2, kvHeads, d, 16, 4, kvDtype);
-      float[] cpu = attention(backend(), geometry, prior, kPrior, vPrior, layout, k, v, q, heads);
-      float[] oracle = attention(SCALAR, geometry, prior, kPrior, vPrior, layout, k, v, q, heads);
-      for (int i = 0; i < cpu.length; i++) {
-        assertEquals(oracle[i], cpu[i], 2e-6, kvDtype + " attention at " + i);
+      for (int[] hc : headCounts) {
+        attentionMatchesTheOracle(kvDtype, hc[0], hc[1]);
       }
+    }
+  }
+
+  private void attentionMatchesTheOracle(DType kvDtype, int heads, int kvHeads) {
+    int d = 48;
+    PagedKvCache cache = new PagedKvCache(16, 4, 1000);
+    // sequence a: prefill of 7; sequence b: 5 cached then a decode step; c: a chunk of 3
+    cache.admit(List.of(new KvExtent("b", 0, 5)));
+    List<KvExtent> batch = List.of(new KvExtent("a", 0, 7), new KvExtent("b", 5, 1),
+        new KvExtent("c", 0, 3));
+    cache.admit(batch);
+    BatchLayout prior = cache.layout(List.of(new KvExtent("b", 0, 5)));
+    BatchLayout layout = cache.layout(batch);
+    float[] kPrior = randomFloats(5 * kvHeads * d, 20);
+    float[] vPrior = randomFloats(5 * kvHeads * d, 21);
+    float[] k = randomFloats(layout.rows() * kvHeads * d, 22);
+    float[] v = randomFloats(layout.rows() * kvHeads * d, 23);
+    float[] q = randomFloats(layout.rows() * heads * d, 24);
+    KvGeometry geometry = new KvGeometry(2, kvHeads, d, 16, 4, kvDtype);
+    float[] cpu = attention(backend(), geometry, prior, kPrior, vPrior, layout, k, v, q, heads);
+    float[] oracle = attention(SCALAR, geometry, prior, kPrior, vPrior, layout, k, v, q, heads);
+    for (int i = 0; i < cpu.length; i++) {
+      assertEquals(oracle[i], cpu[i], 2e-6,
+          kvDtype + " attention, " + heads + " heads over " + kvHeads + ", at " + i);
     }
   }
 
