@@ -123,8 +123,10 @@ final class AttentionKernels {
       }
     }
     int keys = Math.min(KEYS, count - t);
-    System.arraycopy(acc, 0, s0, t, keys);
-    System.arraycopy(acc, KEYS, s1, t, keys);
+    for (int k = 0; k < keys; k++) { // at most four: cheaper than two arraycopy calls
+      s0[t + k] = acc[k];
+      s1[t + k] = acc[KEYS + k];
+    }
     int full = d - d % L;
     if (full < d) {
       for (int k = 0; k < keys; k++) {

@@ -84,8 +84,8 @@ public final class MatmulKernels {
     int chunks = pool.threads() * 16;
     int grain = (int) Math.max((total + chunks - 1) / chunks,
         (MIN_CHUNK_BYTES + rowBytes - 1) / Math.max(1, rowBytes));
-    // whole blocks of four BF16 panels in every chunk but the last, for the four-panel tiles (a
-    // panel cut by a chunk is computed by both)
+    // whole blocks of four panels in every chunk but the last, for the four-panel tiles (BF16
+    // and FP8 panels both hold L rows; a panel cut by a chunk is computed by both)
     int blockRows = 4 * Bf16Panels.ROWS;
     grain = (grain + blockRows - 1) / blockRows * blockRows;
     float[] xp = permuted(ws[0], x, rows);
