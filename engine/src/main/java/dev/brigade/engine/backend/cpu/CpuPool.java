@@ -15,6 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * call to call; kernels therefore give each index a computation that does not depend on the
  * chunking (that is what keeps results batch- and thread-count invariant).
  *
+ * <p>A call returns once every index is done, not once every worker has checked in: a worker
+ * the OS has not scheduled yet (another process busy on the same cores) finds nothing left
+ * when it wakes, instead of holding the caller until it does. Each call's range is a {@link
+ * Job} of its own, so a worker that wakes late can only ever take chunks of the current one.
+ *
  * <p>One range at a time: concurrent callers queue on a lock. A task that itself calls
  * {@link #forEach} runs that inner range inline on its own thread.
  */
@@ -34,15 +39,47 @@ public final class CpuPool implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final ThreadLocal<Boolean> insideTask = ThreadLocal.withInitial(() -> false);
 
-  // The current range; written under the lock before `generation` is bumped.
-  private RangeTask task;
-  private int count;
-  private int grain;
-  private final AtomicInteger next = new AtomicInteger();
-  private final AtomicInteger running = new AtomicInteger();
-  private volatile Throwable failure;
-  private volatile long generation;
+  /** The latest range, published under the lock; workers run each job they see once. */
+  private volatile Job current;
   private volatile boolean closed;
+
+  /** One call's range: chunks are claimed from {@code next}; the call ends when {@code done} reaches {@code count}. */
+  private static final class Job {
+    final RangeTask task;
+    final int count;
+    final int grain;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger done = new AtomicInteger();
+    volatile Throwable failure;
+
+    Job(RangeTask task, int count, int grain) {
+      this.task = task;
+      this.count = count;
+      this.grain = grain;
+    }
+
+    /**
+     * Takes chunks until none is left, then adds them to {@code done} in one step. After a
+     * failure the remaining chunks are still claimed, and skipped, so that every index counts.
+     */
+    void runChunks() {
+      int finished = 0;
+      for (int from = next.getAndAdd(grain); from < count; from = next.getAndAdd(grain)) {
+        int to = Math.min(count, from + grain);
+        if (failure == null) {
+          try {
+            task.run(from, to);
+          } catch (Throwable e) {
+            failure = e;
+          }
+        }
+        finished += to - from;
+      }
+      if (finished > 0) {
+        done.addAndGet(finished);
+      }
+    }
+  }
 
   /** A pool using {@code threads} threads in all: the caller plus threads - 1 workers. */
   public CpuPool(int threads) {
@@ -90,13 +127,8 @@ public final class CpuPool implements AutoCloseable {
     }
     lock.lock();
     try {
-      this.task = task;
-      this.count = count;
-      this.grain = grain;
-      this.failure = null;
-      next.set(0);
-      running.set(workers.length);
-      generation = generation + 1; // publishes the fields above to the workers
+      Job job = new Job(task, count, grain);
+      current = job;
       for (Worker w : workers) {
         if (w.parked) {
           LockSupport.unpark(w.thread);
@@ -104,13 +136,12 @@ public final class CpuPool implements AutoCloseable {
       }
       insideTask.set(true);
       try {
-        runChunks();
+        job.runChunks();
       } finally {
         insideTask.set(false);
       }
-      awaitWorkers();
-      this.task = null;
-      Throwable f = failure;
+      awaitDone(job);
+      Throwable f = job.failure;
       if (f != null) {
         if (f instanceof RuntimeException re) {
           throw re;
@@ -125,24 +156,10 @@ public final class CpuPool implements AutoCloseable {
     }
   }
 
-  /** Takes chunks from the shared counter until none is left. */
-  private void runChunks() {
-    RangeTask t = task;
-    int n = count;
-    int g = grain;
-    try {
-      for (int from = next.getAndAdd(g); from < n; from = next.getAndAdd(g)) {
-        t.run(from, Math.min(n, from + g));
-      }
-    } catch (Throwable e) {
-      failure = e;
-      next.set(n); // the other threads stop taking chunks
-    }
-  }
-
-  private void awaitWorkers() {
+  /** Waits for the chunks other threads claimed; the caller has run out of chunks to take. */
+  private static void awaitDone(Job job) {
     int spins = 0;
-    while (running.get() != 0) {
+    while (job.done.get() != job.count) {
       if (++spins < 1 << 12) {
         Thread.onSpinWait();
       } else {
@@ -167,12 +184,10 @@ public final class CpuPool implements AutoCloseable {
     @Override
     public void run() {
       insideTask.set(true); // a task's own forEach calls run inline on this thread
-      // Generation 0 is the pool's start; reading the field here instead could skip a range
-      // published before this thread got to run.
-      long seen = 0;
+      Job seen = null;
       while (true) {
         long start = System.nanoTime();
-        while (generation == seen) {
+        while (current == seen) {
           if (closed) {
             return;
           }
@@ -180,15 +195,14 @@ public final class CpuPool implements AutoCloseable {
             Thread.onSpinWait();
           } else {
             parked = true;
-            if (generation == seen && !closed) {
+            if (current == seen && !closed) {
               LockSupport.park(this);
             }
             parked = false;
           }
         }
-        seen = generation;
-        runChunks();
-        running.decrementAndGet();
+        seen = current;
+        seen.runChunks();
       }
     }
   }
