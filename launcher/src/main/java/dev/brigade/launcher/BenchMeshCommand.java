@@ -55,6 +55,11 @@ public final class BenchMeshCommand implements Callable<Integer> {
           + " (default 512), so the stages run compiled code as a serving worker does.")
   int warmupTokens;
 
+  @Option(names = "--max-warmup-tokens", defaultValue = "8192", paramLabel = "M",
+      description = "Past --warmup-tokens, keep warming while the JVMs still spend more than"
+          + " 2%% of the time compiling, up to this many tokens (default 8192).")
+  int maxWarmupTokens;
+
   @Option(names = "--in-jvm",
       description = "Run every stage inside this JVM (each its own clustered Vert.x) instead of one JVM per stage.")
   boolean inJvm;
@@ -77,6 +82,10 @@ public final class BenchMeshCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--prompt-tokens must be >= 1, --tokens >= 2, "
           + "--concurrency >= 1 and --warmup-tokens >= 0");
     }
+    if (maxWarmupTokens < warmupTokens) {
+      throw new IllegalArgumentException("--max-warmup-tokens " + maxWarmupTokens
+          + ": must be >= --warmup-tokens (" + warmupTokens + ")");
+    }
     if (!backend.equals("cpu") && !backend.equals("scalar")) {
       throw new IllegalArgumentException("--backend " + backend + ": use cpu or scalar");
     }
@@ -92,7 +101,7 @@ public final class BenchMeshCommand implements Callable<Integer> {
     try {
       MeshBench.Report report =
           new MeshBench(new MeshBench.Options(dir, new ArrayList<>(stages), promptTokens, tokens,
-              concurrency, rounds, warmupTokens, backend,
+              concurrency, rounds, warmupTokens, maxWarmupTokens, backend,
               inJvm, stageJavaOpts == null || stageJavaOpts.isBlank() ? List.of() : List.of(stageJavaOpts.trim().split("\\s+")))).run();
       spec.commandLine().getOut().print(json
           ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n"

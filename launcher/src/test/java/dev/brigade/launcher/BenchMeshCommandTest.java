@@ -26,7 +26,7 @@ class BenchMeshCommandTest {
     List<ProcessHandle> before = liveChildren();
     CliRun r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--stages", "1,2",
         "--tokens", "4", "--prompt-tokens", "5", "--concurrency", "2", "--rounds", "1",
-        "--warmup-tokens", "8", "--json");
+        "--warmup-tokens", "8", "--max-warmup-tokens", "64", "--json");
     assertEquals(0, r.exitCode(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertEquals("one JVM per stage", j.get("stageMode").asText());
@@ -42,6 +42,9 @@ class BenchMeshCommandTest {
       assertTrue(run.get("concurrentDecode").get("tokensPerSecond").asDouble() > 0, run.toString());
       assertTrue(run.get("oneDecode").get("tokensPerSecond").asDouble() > 0, run.toString());
       assertEquals(i + 1, run.get("concurrentMeanBatch").size(), "one batch figure per stage");
+      int warmed = run.get("warmupTokens").asInt();
+      assertTrue(warmed >= 8 && warmed <= 64, "warmed past --warmup-tokens, within --max-warmup-tokens: " + run);
+      assertTrue(run.get("jitShare").asDouble() >= 0, run.toString());
     }
     assertEquals(before, liveChildren(), "every bench-stage process and the baseline process were stopped");
   }
@@ -57,5 +60,9 @@ class BenchMeshCommandTest {
     r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--warmup-tokens", "-1");
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("--warmup-tokens >= 0"), r.err());
+    r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--warmup-tokens", "600",
+        "--max-warmup-tokens", "512");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().startsWith("brigade: --max-warmup-tokens 512: must be >= --warmup-tokens (600)"), r.err());
   }
 }

@@ -56,6 +56,18 @@ final class BaselineProcess implements Baseline {
     return t;
   }
 
+  @Override
+  public long jitMillis() throws Exception {
+    requests.println("jit");
+    requests.flush();
+    String reply = replies.readLine();
+    String[] f = reply == null ? new String[0] : reply.split(" ");
+    if (f.length != 2 || !f[0].equals("jit")) {
+      throw new IllegalStateException("bench-whole answered '" + reply + "' to jit");
+    }
+    return Long.parseLong(f[1]);
+  }
+
   /** Ends the request stream; the process exits on it (and is stopped by PID with the stages). */
   @Override
   public void close() {

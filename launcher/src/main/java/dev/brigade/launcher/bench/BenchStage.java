@@ -77,7 +77,8 @@ public final class BenchStage {
         .put("batches", batches)
         .put("entries", Math.round(f.meanBatchEntries() * batches))
         .put("rows", f.batchRows())
-        .put("computeNanos", f.computeNanos());
+        .put("computeNanos", f.computeNanos())
+        .put("jitMillis", JitClock.millis());
   }
 
   /** Stops listening and drops the slice. */

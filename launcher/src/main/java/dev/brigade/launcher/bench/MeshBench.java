@@ -48,12 +48,14 @@ public final class MeshBench {
    * @param warmupTokens tokens one sequence decodes through each fresh pipeline before it is
    *     measured, so the stages' per-frame code runs compiled, as on a worker that has served a
    *     while
+   * @param maxWarmupTokens past {@code warmupTokens}, warming goes on while the JVMs still
+   *     compile for more than {@link #JIT_QUIET_SHARE} of the time, up to this many tokens
    * @param backend "cpu" or "scalar"
    * @param inJvm run the stages as clustered Vert.x instances inside this JVM instead of processes
    * @param stageJvmOptions extra JVM options for each stage process ({name} becomes its node id)
    */
   public record Options(Path model, List<Integer> stageCounts, int promptTokens, int tokens,
-      int concurrency, int rounds, int warmupTokens, String backend, boolean inJvm,
+      int concurrency, int rounds, int warmupTokens, int maxWarmupTokens, String backend, boolean inJvm,
       List<String> stageJvmOptions) {}
 
   /** Tokens/s of one run, and whether its tokens equal the single-process ones (null: not compared). */
@@ -74,14 +76,28 @@ public final class MeshBench {
    *     after every sequence has its first token, over the time from then to the last token
    * @param concurrentMeanBatch sequences per batched forward at each stage during the
    *     concurrent run; @param concurrentComputeShare each stage's forward time over its wall time
+   * @param warmupTokens tokens decoded through the pipeline before it was measured
+   * @param jitShare compile time of every JVM involved (gateway, stages, baseline) over the wall
+   *     time of the one-sequence rounds: near 0 when they ran compiled code only
    */
   public record StageRun(int stages, Figure baseline, Figure pipeline, double overheadMicrosPerToken,
       double pingMicros, Figure oneSequence, Figure concurrent, Figure oneDecode,
-      Figure concurrentDecode, List<Double> concurrentMeanBatch, List<Double> concurrentComputeShare) {}
+      Figure concurrentDecode, List<Double> concurrentMeanBatch, List<Double> concurrentComputeShare,
+      int warmupTokens, double jitShare) {}
 
   /** @param baselineMode where the single process ran: a JVM of its own, or the benchmark's with --in-jvm */
   public record Report(String model, String backend, int cores, String stageMode, String baselineMode,
       int concurrency, String loadBefore, String loadAfter, List<StageRun> runs) {}
+
+  /**
+   * Warming ends once two warm-up rounds in a row (each a pipeline run and a baseline run) spent
+   * less than this share of their wall time compiling, summed over the JVMs; compiles come in
+   * bursts, and one quiet round was seen followed by measured rounds at 4-6%. With a fixed 512-token
+   * warm-up, the stages of a 4-stage 0.6B pipeline were still compiling their forward for
+   * another ~2,500 tokens, at ~8% of the machine's CPU, and measured 75-92% of the baseline
+   * where a 3,072-token warm-up measured 98% (2 cores).
+   */
+  static final double JIT_QUIET_SHARE = 0.02;
 
   /** Round trips to each stage before the first measurement (see {@link Mesh#warmTransport}). */
   private static final int TRANSPORT_WARMUP_ROUND_TRIPS = 3000;
@@ -144,9 +160,13 @@ public final class MeshBench {
     // Per-frame code (codecs, the stage loop, sends) runs once per token per stage: a few
     // hundred tokens in, it was still being compiled, and a hop cost ~1.1 ms against ~0.65 ms
     // later in the same run (traced on 4 stages, 2 cores).
-    for (int done = 0; done < o.warmupTokens(); done += o.tokens()) {
-      mesh.run(List.of(promptOf(200 + done, o.promptTokens())), o.tokens());
+    int warmed = 0;
+    for (; warmed < o.warmupTokens(); warmed += o.tokens()) {
+      mesh.run(List.of(promptOf(200 + warmed, o.promptTokens())), o.tokens());
     }
+    warmed = warmUntilCompiled(mesh, stages, warmed);
+    long jitBefore = mesh.jitMillis(stages);
+    long roundsStart = System.nanoTime();
     // Rounds alternate baseline and pipeline, so a change in the machine's load hits both alike.
     Rate base = new Rate();
     Rate pipe = new Rate();
@@ -173,11 +193,12 @@ public final class MeshBench {
     }
     Figure baseline = new Figure("1 process", base.perSecond(), true);
     Figure pipeline = new Figure(stages + (stages == 1 ? " stage" : " stages"), pipe.perSecond(), identical);
+    double jitShare = (mesh.jitMillis(stages) - jitBefore) / ((System.nanoTime() - roundsStart) / 1e6);
     double overhead = (wall - compute) / 1e3 / Math.max(1, generated);
     double ping = mesh.pingMicros(stages);
     if (o.concurrency() <= 1) {
       return new StageRun(stages, baseline, pipeline, overhead, ping, null, null, null, null,
-          List.of(), List.of());
+          List.of(), List.of(), warmed, jitShare);
     }
     Aggregate one = new Aggregate();
     Aggregate many = new Aggregate();
@@ -209,7 +230,26 @@ public final class MeshBench {
     return new StageRun(stages, baseline, pipeline, overhead, ping,
         new Figure("1 sequence", one.perSecond(), null), new Figure(label, many.perSecond(), null),
         new Figure("1 sequence", one.decodePerSecond(), null),
-        new Figure(label, many.decodePerSecond(), null), meanBatch, computeShare);
+        new Figure(label, many.decodePerSecond(), null), meanBatch, computeShare, warmed, jitShare);
+  }
+
+  /**
+   * Warm-up rounds past the first {@code warmed} tokens, each a pipeline run and a baseline run,
+   * until two in a row spend less than {@link #JIT_QUIET_SHARE} of their time compiling or
+   * {@code maxWarmupTokens} is reached. Returns the tokens decoded through the pipeline in all.
+   */
+  private int warmUntilCompiled(Mesh mesh, int stages, int warmed) throws Exception {
+    int quietRounds = 0;
+    while (warmed < o.maxWarmupTokens() && quietRounds < 2) {
+      long jit = mesh.jitMillis(stages);
+      long t0 = System.nanoTime();
+      mesh.run(List.of(promptOf(200 + warmed, o.promptTokens())), o.tokens());
+      mesh.baseline.decode(promptOf(300 + warmed, o.promptTokens()), o.tokens());
+      warmed += o.tokens();
+      boolean quiet = mesh.jitMillis(stages) - jit < JIT_QUIET_SHARE * (System.nanoTime() - t0) / 1e6;
+      quietRounds = quiet ? quietRounds + 1 : 0;
+    }
+    return warmed;
   }
 
   private List<int[]> prompts(int n, int salt) {
@@ -390,6 +430,18 @@ public final class MeshBench {
       waitFor(() -> service.readyPipelines() == 1, "pipeline " + pipelineId + " to be routable");
     }
 
+    /** Compile milliseconds so far, summed over this JVM, the first {@code stages} stages' and the baseline's. */
+    long jitMillis(int stages) throws Exception {
+      if (o.inJvm()) {
+        return JitClock.millis(); // stages and baseline run here
+      }
+      long sum = JitClock.millis() + baseline.jitMillis();
+      for (JsonObject f : figures(stages)) {
+        sum += f.getLong("jitMillis");
+      }
+      return sum;
+    }
+
     /** Each of the first {@code stages} nodes' counters. */
     List<JsonObject> figures(int stages) throws Exception {
       List<JsonObject> out = new ArrayList<>();
@@ -533,10 +585,11 @@ public final class MeshBench {
     b.append("decode tokens/s, one sequence (baseline: the whole model in ").append(r.baselineMode())
         .append(", warmed as long as each pipeline, measured just before):\n");
     for (StageRun s : r.runs()) {
-      b.append(String.format(l, "  %-10s %9s  vs %9s  %6.1f%%  %7.0f us/token outside forward, ping %5.0f us%s%n",
+      b.append(String.format(l, "  %-10s %9s  vs %9s  %6.1f%%  %7.0f us/token outside forward, ping %5.0f us,"
+              + " warmed %d tokens, compiling %.1f%% of the time%s%n",
           s.pipeline().label(), fmt(s.pipeline().tokensPerSecond()), fmt(s.baseline().tokensPerSecond()),
           100 * s.pipeline().tokensPerSecond() / s.baseline().tokensPerSecond(), s.overheadMicrosPerToken(),
-          s.pingMicros(),
+          s.pingMicros(), s.warmupTokens(), 100 * s.jitShare(),
           Boolean.FALSE.equals(s.pipeline().identical()) ? "  TOKENS DIFFER" : ""));
     }
     if (r.concurrency() > 1) {

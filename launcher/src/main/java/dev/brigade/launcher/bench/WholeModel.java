@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  * <p>Request line: {@code decode TOKENS ID,ID,...} (the prompt). Reply line: {@code tokens
  * ID,ID,... times NANOS,NANOS,...}, each token with the {@link System#nanoTime} at which it
  * was sampled (one clock for every process of a Linux machine, and only differences are used).
+ * Request line {@code jit}: reply {@code jit MILLIS}, the JVM's compile time so far.
  */
 public final class WholeModel implements Baseline {
   /** Printed once the model is loaded. */
@@ -49,14 +50,24 @@ public final class WholeModel implements Baseline {
     return t;
   }
 
+  @Override
+  public long jitMillis() {
+    return JitClock.millis();
+  }
+
   /** Answers request lines from {@code in} until it ends. */
   public void serve(BufferedReader in, PrintStream out) throws IOException {
     out.println(READY);
     out.flush();
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       String[] f = line.strip().split(" ");
+      if (f.length == 1 && f[0].equals("jit")) {
+        out.println("jit " + jitMillis());
+        out.flush();
+        continue;
+      }
       if (f.length != 3 || !f[0].equals("decode")) {
-        throw new IllegalArgumentException("bench-whole: expected 'decode TOKENS IDS', got '" + line + "'");
+        throw new IllegalArgumentException("bench-whole: expected 'decode TOKENS IDS' or 'jit', got '" + line + "'");
       }
       int[] prompt = Arrays.stream(f[2].split(",")).mapToInt(Integer::parseInt).toArray();
       MeshBench.TimedTokens t = decode(prompt, Integer.parseInt(f[1]));
