@@ -51,7 +51,7 @@ final class HostWeight implements DeviceWeight {
     if (panels) {
       this.data = WeightMatrix.panelsOf(weight.bytes(), dtype, rows, cols, arena);
     } else {
-      this.data = arena.allocate(rows * cols * dtype.bytes(), 64);
+      this.data = WeightMatrix.allocateStreamed(arena, rows * cols * dtype.bytes());
       MemorySegment.copy(weight.bytes(), 0, data, 0, rows * cols * dtype.bytes());
     }
   }
