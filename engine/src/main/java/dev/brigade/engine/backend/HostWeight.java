@@ -2,6 +2,7 @@ package dev.brigade.engine.backend;
 
 import dev.brigade.engine.backend.cpu.Bf16Panels;
 import dev.brigade.engine.backend.cpu.Fp8Panels;
+import dev.brigade.engine.backend.cpu.HugePageMemory;
 import dev.brigade.engine.backend.cpu.WeightMatrix;
 import dev.brigade.engine.checkpoint.TensorData;
 import dev.brigade.engine.model.DType;
@@ -51,7 +52,7 @@ final class HostWeight implements DeviceWeight {
     if (panels) {
       this.data = WeightMatrix.panelsOf(weight.bytes(), dtype, rows, cols, arena);
     } else {
-      this.data = WeightMatrix.allocateStreamed(arena, rows * cols * dtype.bytes());
+      this.data = HugePageMemory.allocate(arena, rows * cols * dtype.bytes());
       MemorySegment.copy(weight.bytes(), 0, data, 0, rows * cols * dtype.bytes());
     }
   }

@@ -21,7 +21,7 @@ import java.util.Locale;
  *
  * <p>Elsewhere, or if the calls are not available, it falls back to the arena.
  */
-final class HugePageMemory {
+public final class HugePageMemory {
   private static final long HUGE_PAGE = 2L << 20;
   private static final int PROT_READ_WRITE = 0x1 | 0x2;
   private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
@@ -61,7 +61,7 @@ final class HugePageMemory {
    * {@code bytes} of zeroed memory that lives as long as {@code arena}: a huge-page-advised
    * mapping from 2 MiB up where the platform allows it, else the arena's own.
    */
-  static MemorySegment allocate(Arena arena, long bytes) {
+  public static MemorySegment allocate(Arena arena, long bytes) {
     if (MMAP == null || bytes < HUGE_PAGE) {
       return arena.allocate(bytes, 64);
     }

@@ -76,22 +76,17 @@ public final class WeightMatrix {
       long cols, Arena arena) {
     return switch (dtype) {
       case BF16 -> {
-        MemorySegment data = allocateStreamed(arena, Bf16Panels.bytes(rows, cols));
+        MemorySegment data = HugePageMemory.allocate(arena, Bf16Panels.bytes(rows, cols));
         Bf16Panels.pack(rowMajor, rows, cols, data);
         yield data;
       }
       case F8_E4M3 -> {
-        MemorySegment data = allocateStreamed(arena, Fp8Panels.bytes(rows, cols));
+        MemorySegment data = HugePageMemory.allocate(arena, Fp8Panels.bytes(rows, cols));
         Fp8Panels.pack(rowMajor, rows, cols, data);
         yield data;
       }
       case F16, F32 -> rowMajor;
     };
-  }
-
-  /** Memory for a weight that decode streams once per token: see {@link HugePageMemory}. */
-  public static MemorySegment allocateStreamed(Arena arena, long bytes) {
-    return HugePageMemory.allocate(arena, bytes);
   }
 
   /** Bytes a [rows, cols] weight of {@code dtype} takes in the kernels' layout. */
