@@ -69,6 +69,12 @@ public final class BenchMeshCommand implements Callable<Integer> {
           + " (e.g. -XX:StartFlightRecording=filename=/tmp/{name}.jfr).")
   String stageJavaOpts;
 
+  @Option(names = "--cores-per-stage", defaultValue = "0", paramLabel = "K",
+      description = "Pin each stage JVM to K cores of its own (taskset, Linux), the baseline to the"
+          + " first stage's, so stages on one host behave like K-core machines of their own; needs"
+          + " K x the largest stage count cores (default 0: every JVM shares every core).")
+  int coresPerStage;
+
   @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
       description = "cpu (default, SIMD on all cores) or scalar.")
   String backend;
@@ -81,6 +87,9 @@ public final class BenchMeshCommand implements Callable<Integer> {
     if (promptTokens < 1 || tokens < 2 || concurrency < 1 || warmupTokens < 0) {
       throw new IllegalArgumentException("--prompt-tokens must be >= 1, --tokens >= 2, "
           + "--concurrency >= 1 and --warmup-tokens >= 0");
+    }
+    if (coresPerStage < 0) {
+      throw new IllegalArgumentException("--cores-per-stage " + coresPerStage + ": must be >= 0");
     }
     if (maxWarmupTokens < warmupTokens) {
       throw new IllegalArgumentException("--max-warmup-tokens " + maxWarmupTokens
@@ -102,7 +111,8 @@ public final class BenchMeshCommand implements Callable<Integer> {
       MeshBench.Report report =
           new MeshBench(new MeshBench.Options(dir, new ArrayList<>(stages), promptTokens, tokens,
               concurrency, rounds, warmupTokens, maxWarmupTokens, backend,
-              inJvm, stageJavaOpts == null || stageJavaOpts.isBlank() ? List.of() : List.of(stageJavaOpts.trim().split("\\s+")))).run();
+              inJvm, stageJavaOpts == null || stageJavaOpts.isBlank() ? List.of() : List.of(stageJavaOpts.trim().split("\\s+")),
+              coresPerStage)).run();
       spec.commandLine().getOut().print(json
           ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n"
           : MeshBench.table(report));

@@ -3,6 +3,7 @@ package dev.brigade.launcher;
 import static dev.brigade.launcher.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,6 +51,23 @@ class BenchMeshCommandTest {
   }
 
   @Test
+  void pinnedStagesEachSeeOnlyTheirOwnCores() throws Exception {
+    assumeTrue(new ProcessBuilder("taskset", "-c", "0", "true").start().waitFor() == 0,
+        "taskset can pin processes here");
+    List<ProcessHandle> before = liveChildren();
+    CliRun r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--stages", "1",
+        "--cores-per-stage", "1", "--tokens", "4", "--prompt-tokens", "5", "--concurrency", "1",
+        "--rounds", "1", "--warmup-tokens", "4", "--max-warmup-tokens", "8", "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(1, j.get("coresPerStage").asInt());
+    assertEquals("[1]", j.get("stageCores").toString(), "the stage JVM sized itself to its one core");
+    assertTrue(j.get("stageMode").asText().contains("pinned to 1 core"), j.toString());
+    assertTrue(j.get("runs").get(0).get("pipeline").get("identical").asBoolean(), j.toString());
+    assertEquals(before, liveChildren(), "every pinned process was stopped");
+  }
+
+  @Test
   void badSettingsAreOneLineErrors() {
     CliRun r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--rounds", "0");
     assertEquals(1, r.exitCode());
@@ -64,5 +82,15 @@ class BenchMeshCommandTest {
         "--max-warmup-tokens", "512");
     assertEquals(1, r.exitCode());
     assertTrue(r.err().startsWith("brigade: --max-warmup-tokens 512: must be >= --warmup-tokens (600)"), r.err());
+    r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--stages", "2",
+        "--cores-per-stage", "100000");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().startsWith("brigade: --cores-per-stage 100000: 2 stages need 200000 cores"), r.err());
+    r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--cores-per-stage", "1", "--in-jvm");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().startsWith("brigade: --cores-per-stage: needs one JVM per stage"), r.err());
+    r = run("bench-mesh", "--model", TinyModelFixture.path(false).toString(), "--cores-per-stage", "-1");
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().startsWith("brigade: --cores-per-stage -1: must be >= 0"), r.err());
   }
 }

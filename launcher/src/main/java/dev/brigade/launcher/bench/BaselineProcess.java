@@ -20,7 +20,7 @@ final class BaselineProcess implements Baseline {
   private final PrintStream requests;
 
   BaselineProcess(StageProcesses processes, List<String> args) throws Exception {
-    this.process = processes.startPiped("bench-whole", "bench-whole", args);
+    this.process = processes.startPiped("bench-whole", 0, "bench-whole", args);
     this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     this.requests = new PrintStream(process.getOutputStream(), false, StandardCharsets.UTF_8);
     // The JVM may print first on the same stream (a flight recording's start, from

@@ -78,7 +78,8 @@ public final class BenchStage {
         .put("entries", Math.round(f.meanBatchEntries() * batches))
         .put("rows", f.batchRows())
         .put("computeNanos", f.computeNanos())
-        .put("jitMillis", JitClock.millis());
+        .put("jitMillis", JitClock.millis())
+        .put("cores", Runtime.getRuntime().availableProcessors());
   }
 
   /** Stops listening and drops the slice. */

@@ -53,10 +53,13 @@ public final class MeshBench {
    * @param backend "cpu" or "scalar"
    * @param inJvm run the stages as clustered Vert.x instances inside this JVM instead of processes
    * @param stageJvmOptions extra JVM options for each stage process ({name} becomes its node id)
+   * @param coresPerStage cores of its own for each stage process, the baseline taking the
+   *     first stage's: stages then behave like machines of their own; 0 lets every process use
+   *     every core
    */
   public record Options(Path model, List<Integer> stageCounts, int promptTokens, int tokens,
       int concurrency, int rounds, int warmupTokens, int maxWarmupTokens, String backend, boolean inJvm,
-      List<String> stageJvmOptions) {}
+      List<String> stageJvmOptions, int coresPerStage) {}
 
   /** Tokens/s of one run, and whether its tokens equal the single-process ones (null: not compared). */
   public record Figure(String label, double tokensPerSecond, Boolean identical) {}
@@ -85,9 +88,14 @@ public final class MeshBench {
       Figure concurrentDecode, List<Double> concurrentMeanBatch, List<Double> concurrentComputeShare,
       int warmupTokens, double jitShare) {}
 
-  /** @param baselineMode where the single process ran: a JVM of its own, or the benchmark's with --in-jvm */
+  /**
+   * @param baselineMode where the single process ran: a JVM of its own, or the benchmark's with --in-jvm
+   * @param coresPerStage cores each stage process (and the baseline) was pinned to; 0: not pinned
+   * @param stageCores the processors each stage JVM saw (what its compute pool sized itself to)
+   */
   public record Report(String model, String backend, int cores, String stageMode, String baselineMode,
-      int concurrency, String loadBefore, String loadAfter, List<StageRun> runs) {}
+      int concurrency, String loadBefore, String loadAfter, int coresPerStage, List<Integer> stageCores,
+      List<StageRun> runs) {}
 
   /**
    * Warming ends once two warm-up rounds in a row (each a pipeline run and a baseline run) spent
@@ -105,6 +113,8 @@ public final class MeshBench {
   private final Options o;
   private final ModelConfig config;
   private final int[] prompt;
+  /** Each stage process's cores, the baseline on the first's; null when not pinned. */
+  private final CoreSets coreSets;
 
   public MeshBench(Options options) {
     this.o = options;
@@ -121,6 +131,17 @@ public final class MeshBench {
       }
     }
     this.prompt = promptOf(0, options.promptTokens());
+    this.coreSets = options.coresPerStage() == 0 ? null : coreSets(options);
+  }
+
+  private static CoreSets coreSets(Options o) {
+    if (o.inJvm()) {
+      throw new IllegalArgumentException("--cores-per-stage: needs one JVM per stage, not --in-jvm");
+    }
+    int maxStages = o.stageCounts().stream().mapToInt(Integer::intValue).max().orElse(1);
+    CoreSets sets = new CoreSets(CoreSets.allowedHere(), o.coresPerStage(), maxStages);
+    sets.requireTaskset();
+    return sets;
   }
 
   private int[] promptOf(int salt, int n) {
@@ -135,7 +156,11 @@ public final class MeshBench {
     String loadBefore = loadAverage();
     int maxStages = o.stageCounts().stream().mapToInt(Integer::intValue).max().orElse(1);
     List<StageRun> runs = new ArrayList<>();
+    List<Integer> stageCores = new ArrayList<>();
     try (Mesh mesh = new Mesh(maxStages)) {
+      for (JsonObject f : mesh.figures(maxStages)) {
+        stageCores.add(f.getInteger("cores"));
+      }
       // The baseline warms as long as each pipeline does: its JIT state must be as mature.
       mesh.baseline.decode(prompt, o.tokens());
       for (int done = 0; done < o.warmupTokens(); done += o.tokens()) {
@@ -146,9 +171,15 @@ public final class MeshBench {
         runs.add(measure(mesh, stages));
       }
     }
+    String stageMode = o.inJvm() ? "in one JVM" : "one JVM per stage";
+    String baselineMode = o.inJvm() ? "this JVM" : "a JVM of its own";
+    if (coreSets != null) {
+      stageMode += ", each pinned to " + coreSets.perProcess() + " core(s) of its own";
+      baselineMode += " pinned to the first stage's " + coreSets.perProcess() + " core(s)";
+    }
     return new Report(config.name(), o.backend(), Runtime.getRuntime().availableProcessors(),
-        o.inJvm() ? "in one JVM" : "one JVM per stage", o.inJvm() ? "this JVM" : "a JVM of its own",
-        o.concurrency(), loadBefore, loadAverage(), runs);
+        stageMode, baselineMode, o.concurrency(), loadBefore, loadAverage(), o.coresPerStage(),
+        stageCores, runs);
   }
 
   private StageRun measure(Mesh mesh, int stages) throws Exception {
@@ -377,12 +408,12 @@ public final class MeshBench {
 
     private void startProcesses(int maxStages, int port) throws Exception {
       Path logs = Files.createTempDirectory("brigade-bench-mesh-");
-      processes = new StageProcesses(logs, "dev.brigade.launcher.Brigade", o.stageJvmOptions());
+      processes = new StageProcesses(logs, "dev.brigade.launcher.Brigade", o.stageJvmOptions(), coreSets);
       List<Process> started = new ArrayList<>();
       for (int s = 0; s < maxStages; s++) {
         String id = "bench-w" + s;
         nodes.add(id);
-        started.add(processes.start(id, List.of("--id", id, "--model", o.model().toString(),
+        started.add(processes.start(id, s, List.of("--id", id, "--model", o.model().toString(),
             "--backend", o.backend(), "--cluster-name", cluster, "--port", String.valueOf(port + 1 + 3 * s),
             "--join", "127.0.0.1:" + port)));
       }
@@ -580,7 +611,11 @@ public final class MeshBench {
     StringBuilder b = new StringBuilder();
     java.util.Locale l = java.util.Locale.ROOT;
     b.append("model ").append(r.model()).append(", backend ").append(r.backend()).append(", ")
-        .append(r.cores()).append(" cores, stages ").append(r.stageMode()).append('\n');
+        .append(r.cores()).append(" cores, stages ").append(r.stageMode());
+    if (r.coresPerStage() > 0) {
+      b.append(" (processors each stage JVM saw: ").append(r.stageCores()).append(')');
+    }
+    b.append('\n');
     b.append("load average before ").append(r.loadBefore()).append(", after ").append(r.loadAfter()).append('\n');
     b.append("decode tokens/s, one sequence (baseline: the whole model in ").append(r.baselineMode())
         .append(", warmed as long as each pipeline, measured just before):\n");

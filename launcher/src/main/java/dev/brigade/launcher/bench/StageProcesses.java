@@ -21,13 +21,17 @@ final class StageProcesses implements AutoCloseable {
   private final Path logDir;
   private final String mainClass;
   private final List<String> extraJvmOptions;
+  /** Where each process may run; null: every process shares every core. */
+  private final CoreSets cores;
   private final List<Process> started = new ArrayList<>();
   private final Thread hook = new Thread(this::killAll, "bench-stage-reaper");
 
-  StageProcesses(Path logDir, String mainClass, List<String> extraJvmOptions) {
+  /** @param cores each process's own cores, or null to let every process use every core */
+  StageProcesses(Path logDir, String mainClass, List<String> extraJvmOptions, CoreSets cores) {
     this.logDir = logDir;
     this.mainClass = mainClass;
     this.extraJvmOptions = List.copyOf(extraJvmOptions);
+    this.cores = cores;
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
@@ -46,22 +50,26 @@ final class StageProcesses implements AutoCloseable {
     return out;
   }
 
-  /** Starts {@code brigade bench-stage args...} as {@code name}; output goes to {@code <logDir>/<name>.log}. */
-  Process start(String name, List<String> args) throws IOException {
-    return track(new ProcessBuilder(command(name, "bench-stage", args)).redirectErrorStream(true)
+  /**
+   * Starts {@code brigade bench-stage args...} as {@code name} on core set {@code coreSet} (when
+   * pinned); output goes to {@code <logDir>/<name>.log}.
+   */
+  Process start(String name, int coreSet, List<String> args) throws IOException {
+    return track(new ProcessBuilder(command(name, coreSet, "bench-stage", args)).redirectErrorStream(true)
         .redirectOutput(log(name).toFile()).start());
   }
 
   /**
-   * Starts {@code brigade <subcommand> args...} as {@code name} with its standard input and
-   * output piped to this process; its standard error goes to {@code <logDir>/<name>.log}.
+   * Starts {@code brigade <subcommand> args...} as {@code name} on core set {@code coreSet} (when
+   * pinned) with its standard input and output piped to this process; its standard error goes
+   * to {@code <logDir>/<name>.log}.
    */
-  Process startPiped(String name, String subcommand, List<String> args) throws IOException {
-    return track(new ProcessBuilder(command(name, subcommand, args))
+  Process startPiped(String name, int coreSet, String subcommand, List<String> args) throws IOException {
+    return track(new ProcessBuilder(command(name, coreSet, subcommand, args))
         .redirectError(log(name).toFile()).start());
   }
 
-  private List<String> command(String name, String subcommand, List<String> args) {
+  private List<String> command(String name, int coreSet, String subcommand, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(inheritedJvmOptions());
@@ -69,7 +77,7 @@ final class StageProcesses implements AutoCloseable {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, subcommand));
     command.addAll(args);
     command.addAll(List.of("--parent-pid", Long.toString(ProcessHandle.current().pid())));
-    return command;
+    return cores == null ? command : cores.pinned(coreSet, command);
   }
 
   private Process track(Process p) {
