@@ -43,6 +43,10 @@ class BenchMeshCommandTest {
       assertTrue(run.get("concurrentDecode").get("tokensPerSecond").asDouble() > 0, run.toString());
       assertTrue(run.get("oneDecode").get("tokensPerSecond").asDouble() > 0, run.toString());
       assertEquals(i + 1, run.get("concurrentMeanBatch").size(), "one batch figure per stage");
+      assertEquals(i + 1, run.get("stageLayers").size(), "one layer count per stage: " + run);
+      for (JsonNode layers : run.get("stageLayers")) {
+        assertTrue(layers.asInt() >= 1, run.toString());
+      }
       int warmed = run.get("warmupTokens").asInt();
       assertTrue(warmed >= 8 && warmed <= 64, "warmed past --warmup-tokens, within --max-warmup-tokens: " + run);
       assertTrue(run.get("jitShare").asDouble() >= 0, run.toString());

@@ -16,6 +16,14 @@ import dev.brigade.protocol.cluster.ClusterBootstrap;
 import dev.brigade.protocol.cluster.ClusterOptions;
 import dev.brigade.protocol.control.PipelineRecord;
 import dev.brigade.protocol.control.PipelineState;
+import dev.brigade.protocol.plan.ModelShape;
+import dev.brigade.protocol.plan.NodeSpec;
+import dev.brigade.protocol.plan.PipelineSpec;
+import dev.brigade.protocol.plan.Stage;
+import dev.brigade.scheduler.CheckpointShape;
+import dev.brigade.scheduler.plan.AllocatorConfig;
+import dev.brigade.scheduler.plan.Capacity;
+import dev.brigade.scheduler.plan.PipelineBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -82,8 +90,9 @@ public final class MeshBench {
    * @param warmupTokens tokens decoded through the pipeline before it was measured
    * @param jitShare compile time of every JVM involved (gateway, stages, baseline) over the wall
    *     time of the one-sequence rounds: near 0 when they ran compiled code only
+   * @param stageLayers decoder layers of each stage, head first
    */
-  public record StageRun(int stages, Figure baseline, Figure pipeline, double overheadMicrosPerToken,
+  public record StageRun(int stages, List<Integer> stageLayers, Figure baseline, Figure pipeline, double overheadMicrosPerToken,
       double pingMicros, Figure oneSequence, Figure concurrent, Figure oneDecode,
       Figure concurrentDecode, List<Double> concurrentMeanBatch, List<Double> concurrentComputeShare,
       int warmupTokens, double jitShare) {}
@@ -228,7 +237,7 @@ public final class MeshBench {
     double overhead = (wall - compute) / 1e3 / Math.max(1, generated);
     double ping = mesh.pingMicros(stages);
     if (o.concurrency() <= 1) {
-      return new StageRun(stages, baseline, pipeline, overhead, ping, null, null, null, null,
+      return new StageRun(stages, mesh.layers, baseline, pipeline, overhead, ping, null, null, null, null,
           List.of(), List.of(), warmed, jitShare);
     }
     Aggregate one = new Aggregate();
@@ -258,7 +267,7 @@ public final class MeshBench {
       computeShare.add(busy[s] / (double) manyWall);
     }
     String label = o.concurrency() + " sequences";
-    return new StageRun(stages, baseline, pipeline, overhead, ping,
+    return new StageRun(stages, mesh.layers, baseline, pipeline, overhead, ping,
         new Figure("1 sequence", one.perSecond(), null), new Figure(label, many.perSecond(), null),
         new Figure("1 sequence", one.decodePerSecond(), null),
         new Figure(label, many.decodePerSecond(), null), meanBatch, computeShare, warmed, jitShare);
@@ -369,7 +378,7 @@ public final class MeshBench {
   /**
    * This JVM as the gateway (first cluster member) and {@code maxStages} stage nodes joined to
    * it: processes, or clustered Vert.x instances here with {@code --in-jvm}. Each stage count
-   * reloads the first N nodes with an even split of the layers as pipeline "bench-N".
+   * reloads the first N nodes with the scheduler's split of the layers as pipeline "bench-N".
    */
   private final class Mesh implements AutoCloseable {
     private final String cluster = "bench-" + UUID.randomUUID();
@@ -383,6 +392,8 @@ public final class MeshBench {
     private MeshSequenceService service;
     private String pipelineId;
     private int nextId;
+    /** Decoder layers of each stage of the pipeline formed last, head first. */
+    List<Integer> layers = List.of();
 
     Mesh(int maxStages) throws Exception {
       int port = ThreadLocalRandom.current().nextInt(20_000, 50_000);
@@ -433,7 +444,26 @@ public final class MeshBench {
       }
     }
 
-    /** Loads an even split of the layers onto the first {@code stages} nodes and publishes it as the only pipeline. */
+    /**
+     * Layers per stage as the scheduler splits them over identical nodes: equal time per token,
+     * the tail's lm_head counted as the layers' worth of weights it reads (for the 0.6B shape
+     * 19 + 9 layers over 2 stages, 9 + 9 + 9 + 1 over 4).
+     */
+    private int[] layerSplit(int stages) {
+      ModelShape shape = CheckpointShape.read(o.model());
+      List<NodeSpec> identical = new ArrayList<>();
+      for (int s = 0; s < stages; s++) {
+        identical.add(NodeSpec.of("n" + s, 1L << 50, 1e-3));
+      }
+      PipelineSpec p = new PipelineBuilder(new Capacity(shape, AllocatorConfig.DEFAULT), AllocatorConfig.DEFAULT)
+          .build("split", identical, dev.brigade.protocol.plan.PipelineState.LOADING);
+      return p.stages().stream().mapToInt(Stage::layers).toArray();
+    }
+
+    /**
+     * Loads the scheduler's split of the layers ({@link #layerSplit}) onto the first {@code
+     * stages} nodes and publishes it as the only pipeline.
+     */
     void form(int stages) throws Exception {
       var pipelines = ClusterBootstrap.hazelcast(gateway).<String, String>getMap(MapNames.PIPELINES);
       if (pipelineId != null) {
@@ -444,9 +474,11 @@ public final class MeshBench {
         await(control(node, new JsonObject().put("op", "unload")));
       }
       int layers = config.numLayers();
+      int[] split = layerSplit(stages);
+      this.layers = java.util.Arrays.stream(split).boxed().toList();
       List<PipelineRecord.Stage> st = new ArrayList<>();
-      for (int s = 0; s < stages; s++) {
-        st.add(new PipelineRecord.Stage(nodes.get(s), s * layers / stages, (s + 1) * layers / stages, 1e-3, true));
+      for (int s = 0, start = 0; s < stages; start += split[s], s++) {
+        st.add(new PipelineRecord.Stage(nodes.get(s), start, start + split[s], 1e-3, true));
       }
       pipelineId = "bench-" + stages;
       PipelineRecord record = new PipelineRecord(pipelineId, PipelineState.READY, 1, layers, st);
@@ -621,10 +653,11 @@ public final class MeshBench {
         .append(", warmed as long as each pipeline, measured just before):\n");
     for (StageRun s : r.runs()) {
       b.append(String.format(l, "  %-10s %9s  vs %9s  %6.1f%%  %7.0f us/token outside forward, ping %5.0f us,"
-              + " warmed %d tokens, compiling %.1f%% of the time%s%n",
+              + " warmed %d tokens, compiling %.1f%% of the time, layers %s%s%n",
           s.pipeline().label(), fmt(s.pipeline().tokensPerSecond()), fmt(s.baseline().tokensPerSecond()),
           100 * s.pipeline().tokensPerSecond() / s.baseline().tokensPerSecond(), s.overheadMicrosPerToken(),
           s.pingMicros(), s.warmupTokens(), 100 * s.jitShare(),
+          s.stageLayers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("+")),
           Boolean.FALSE.equals(s.pipeline().identical()) ? "  TOKENS DIFFER" : ""));
     }
     if (r.concurrency() > 1) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.brigade.protocol.plan.ModelShape;
 import dev.brigade.protocol.plan.NodeSpec;
 import dev.brigade.protocol.plan.PipelineSpec;
+import dev.brigade.protocol.plan.Stage;
 import dev.brigade.protocol.plan.Plan;
 import dev.brigade.protocol.plan.Qwen3Shapes;
 import java.util.ArrayList;
@@ -51,16 +52,41 @@ class AllocatorTest {
 
   @Test
   void layersFollowMeasuredSpeedWhenMemoryAllows() {
-    // Both nodes could hold every layer; the one twice as fast gets about twice the layers.
+    // Both nodes could hold every layer, and the mid-memory node is the tail. Stage times come
+    // out equal within one layer: without a head, the one twice as fast would get about twice
+    // the layers.
     ModelShape small = Qwen3Shapes.preset("qwen3-0.6b");
-    List<NodeSpec> nodes = new ArrayList<>(List.of(NodeSpec.of("fast", 3 * GB, 1e-4), NodeSpec.of("slow", 3 * GB, 2e-4)));
-    Capacity capacity = new Capacity(small, CONFIG);
-    PipelineSpec p = new PipelineBuilder(capacity, CONFIG)
+    List<NodeSpec> nodes = new ArrayList<>(List.of(
+        NodeSpec.of("fast", 4 * GB, 1e-4), NodeSpec.of("slow", 3 * GB, 2e-4)));
+    PipelineSpec p = new PipelineBuilder(new Capacity(small, CONFIG), CONFIG)
         .build("p", nodes, dev.brigade.protocol.plan.PipelineState.LOADING);
-    int fast = p.stages().stream().filter(s -> s.nodeId().equals("fast")).findFirst().orElseThrow().layers();
-    int slow = p.stages().stream().filter(s -> s.nodeId().equals("slow")).findFirst().orElseThrow().layers();
-    assertEquals(28, fast + slow);
-    assertTrue(Math.abs(fast - 2 * slow) <= 2, "fast " + fast + " slow " + slow);
+    assertEquals(List.of("fast", "slow"), p.nodeIds());
+    assertEquals(28, p.stages().get(0).layers() + p.stages().get(1).layers());
+    double head = p.stages().get(0).tokenSeconds();
+    double tail = p.stages().get(1).tokenSeconds();
+    assertTrue(Math.abs(head - tail) <= 2e-4, "head " + p.stages().get(0) + " tail " + p.stages().get(1));
+  }
+
+  @Test
+  void theTailTakesFewerLayersForItsLmHead() {
+    // Qwen3-0.6B's tied lm_head reads about 10 layers' worth of weights a token: with two equal
+    // nodes the tail holds about 10 layers fewer than the head, and the stages take equal time.
+    ModelShape small = Qwen3Shapes.preset("qwen3-0.6b");
+    double headLayers = small.headBytes() / (double) small.layerWeightBytes();
+    assertTrue(headLayers > 9 && headLayers < 11, "head in layers: " + headLayers);
+    List<NodeSpec> nodes = List.of(NodeSpec.of("a", 3 * GB, 1e-4), NodeSpec.of("b", 3 * GB, 1e-4));
+    PipelineSpec p = new PipelineBuilder(new Capacity(small, CONFIG), CONFIG)
+        .build("p", nodes, dev.brigade.protocol.plan.PipelineState.LOADING);
+    int first = p.stages().get(0).layers();
+    int last = p.stages().get(1).layers();
+    assertEquals(28, first + last);
+    assertTrue(Math.abs(first - (last + headLayers)) <= 1, "head " + first + " tail " + last);
+    // Past the point where the tail would hold none, it keeps its one layer.
+    List<NodeSpec> four = List.of(NodeSpec.of("a", 3 * GB, 1e-4), NodeSpec.of("b", 3 * GB, 1e-4),
+        NodeSpec.of("c", 3 * GB, 1e-4), NodeSpec.of("d", 3 * GB, 1e-4));
+    PipelineSpec q = new PipelineBuilder(new Capacity(small, CONFIG), CONFIG)
+        .build("q", four, dev.brigade.protocol.plan.PipelineState.LOADING);
+    assertEquals(List.of(9, 9, 9, 1), q.stages().stream().map(Stage::layers).toList());
   }
 
   @Test
