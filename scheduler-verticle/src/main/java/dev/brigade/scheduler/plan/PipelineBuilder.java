@@ -119,8 +119,9 @@ public final class PipelineBuilder {
    * and at most the node's capacity in its role; null if the caps cannot cover the model.
    *
    * <p>The tail also runs lm_head, which reads {@code headBytes / layerWeightBytes} layers'
-   * worth of weights a step (about 10 layers for Qwen3-0.6B's tied 151,936-row head, 1.5 for
-   * 32B): it counts as that many layers already poured into the tail. With several micro-batches
+   * worth of weights a step (about 10 layers for Qwen3-0.6B's tied 151,936-row head, 1.6 for
+   * 32B in BF16, 3.2 for 32B-FP8, whose head stays BF16): it counts as that many layers already
+   * poured into the tail. With several micro-batches
    * in flight the slowest stage sets the pace, and an even split left the 0.6B tail of a
    * 2-stage pipeline busy 73% of the time against 46% for the head (bench-mesh, one core each).
    */
