@@ -121,6 +121,8 @@ public final class MeshBench {
 
   private final Options o;
   private final ModelConfig config;
+  /** The checkpoint's sizes, as the scheduler sees them (for the layer split). */
+  private final ModelShape shape;
   private final int[] prompt;
   /** Each stage process's cores, the baseline on the first's; null when not pinned. */
   private final CoreSets coreSets;
@@ -129,6 +131,7 @@ public final class MeshBench {
     this.o = options;
     try (Checkpoint c = Checkpoints.open(options.model())) {
       this.config = c.config();
+      this.shape = CheckpointShape.of(c);
     }
     if (options.rounds() < 1) {
       throw new IllegalArgumentException("--rounds " + options.rounds() + ": must be >= 1");
@@ -140,15 +143,18 @@ public final class MeshBench {
       }
     }
     this.prompt = promptOf(0, options.promptTokens());
-    this.coreSets = options.coresPerStage() == 0 ? null : coreSets(options);
+    this.coreSets = options.coresPerStage() == 0 ? null : coreSets();
   }
 
-  private static CoreSets coreSets(Options o) {
+  private int maxStages() {
+    return o.stageCounts().stream().mapToInt(Integer::intValue).max().orElse(1);
+  }
+
+  private CoreSets coreSets() {
     if (o.inJvm()) {
       throw new IllegalArgumentException("--cores-per-stage: needs one JVM per stage, not --in-jvm");
     }
-    int maxStages = o.stageCounts().stream().mapToInt(Integer::intValue).max().orElse(1);
-    CoreSets sets = new CoreSets(CoreSets.allowedHere(), o.coresPerStage(), maxStages);
+    CoreSets sets = new CoreSets(CoreSets.allowedHere(), o.coresPerStage(), maxStages());
     sets.requireTaskset();
     return sets;
   }
@@ -163,7 +169,7 @@ public final class MeshBench {
 
   public Report run() throws Exception {
     String loadBefore = loadAverage();
-    int maxStages = o.stageCounts().stream().mapToInt(Integer::intValue).max().orElse(1);
+    int maxStages = maxStages();
     List<StageRun> runs = new ArrayList<>();
     List<Integer> stageCores = new ArrayList<>();
     try (Mesh mesh = new Mesh(maxStages)) {
@@ -450,7 +456,6 @@ public final class MeshBench {
      * 19 + 9 layers over 2 stages, 9 + 9 + 9 + 1 over 4).
      */
     private int[] layerSplit(int stages) {
-      ModelShape shape = CheckpointShape.read(o.model());
       List<NodeSpec> identical = new ArrayList<>();
       for (int s = 0; s < stages; s++) {
         identical.add(NodeSpec.of("n" + s, 1L << 50, 1e-3));

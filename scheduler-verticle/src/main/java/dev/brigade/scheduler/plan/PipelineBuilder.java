@@ -67,10 +67,8 @@ public final class PipelineBuilder {
 
   /** Decode seconds of one token through a slice: its layers, plus lm_head on the tail. */
   public double stageSeconds(NodeSpec node, int layers, Role role) {
-    ModelShape shape = capacity.shape();
     double seconds = layers * node.layerSeconds();
-    if (role == Role.TAIL || role == Role.SOLE)
-      seconds += node.layerSeconds() * shape.headBytes() / (double) shape.layerWeightBytes();
+    if (role == Role.TAIL || role == Role.SOLE) seconds += node.layerSeconds() * headLayers();
     return seconds;
   }
 
@@ -154,19 +152,13 @@ public final class PipelineBuilder {
     }
     double[] share = new double[n];
     for (int i = 0; i < n; i++) share[i] = layersAt(hi, i, speed, preFilled, cap);
-    // Round down, then hand out the remainder by largest fractional part where room is left.
+    // Round down (each share is at least 1, and together they hold the model, so the floors
+    // never exceed it), then hand out the remainder by largest fractional part where room is left.
     int[] layers = new int[n];
     int given = 0;
     for (int i = 0; i < n; i++) {
-      layers[i] = Math.max(1, (int) Math.floor(share[i] + 1e-9));
+      layers[i] = (int) Math.floor(share[i] + 1e-9);
       given += layers[i];
-    }
-    while (given > total) {
-      // rounding can overshoot only by stages pinned at their minimum of one; trim the largest
-      int most = 0;
-      for (int i = 1; i < n; i++) if (layers[i] > layers[most]) most = i;
-      layers[most]--;
-      given--;
     }
     while (given < total) {
       int best = -1;
